@@ -1,0 +1,49 @@
+# The README's commands. Every target sets itself up: a fresh clone needs only python3.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= pressoffice.settings
+
+.PHONY: run test test-sqlite test-postgres lint setup clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# A development .env with a fresh random SECRET_KEY; never overwrites an existing one.
+.env:
+	@echo "DEBUG=1" > .env
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+	@echo "Wrote .env for development (DEBUG=1, random SECRET_KEY)."
+
+setup: $(VENV)/.installed .env
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@$(PY) manage.py create_demo_admin
+	@echo "Site: http://127.0.0.1:8000/"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# SQLite always; PostgreSQL too when PRESSOFFICE_REQUIRE_POSTGRES=1 (CI), failing if unreachable.
+test: $(VENV)/.installed
+	$(MAKE) test-sqlite
+	@if [ "$$PRESSOFFICE_REQUIRE_POSTGRES" = "1" ]; then $(MAKE) test-postgres; \
+	else echo "PostgreSQL pass skipped: set PRESSOFFICE_REQUIRE_POSTGRES=1 to run it."; fi
+
+test-sqlite: $(VENV)/.installed
+	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed
+	PRESSOFFICE_TEST_DB=postgres $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=pressoffice.test_settings $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=pressoffice.test_settings $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media staticfiles

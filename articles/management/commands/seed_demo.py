@@ -1,0 +1,143 @@
+"""manage.py seed_demo: demo content showing the whole life cycle of a release. Safe to re-run."""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Office, Release, SocialLink
+from articles.text import paragraphs_to_html
+
+OFFICE = {
+    "name": "Office of Public Affairs",
+    "parent_organisation": "Department of Coastal Resilience",
+    "contact_name": "Media Desk",
+    "contact_email": "press@example.gov",
+    "contact_phone": "+1 202 555 0100",
+}
+
+SOCIAL_LINKS = [
+    ("facebook", "https://www.facebook.com/example.coastal"),
+    ("x", "https://x.com/example_coastal"),
+    ("youtube", "https://www.youtube.com/@example-coastal"),
+]
+
+Kind, Status = Release.Kind, Release.Status
+
+# (days from now, kind, status, title, dateline, tags, paragraphs); negative days are past.
+RELEASES = [
+    (-1, Kind.PRESS_RELEASE, Status.PUBLISHED,
+     "Department Opens $40 Million Grant Round for Living Shorelines", "WASHINGTON",
+     ["grants", "shorelines"],
+     ["The department today opened a $40 million grant round for coastal communities that "
+      "restore marshes, oyster reefs and dunes in place of concrete sea walls.",
+      "“Nature-based defences protect homes and create habitat at the same time,” the "
+      "Secretary said. “This round puts money where the evidence is strongest.”",
+      "Applications are due March 15. Tribal governments and small towns may ask for help "
+      "preparing an application at no cost."]),
+    (-2, Kind.NEWS_ARTICLE, Status.PUBLISHED,
+     "Storm Surge Maps Updated for 1,200 Miles of Gulf Coast", "NEW ORLEANS",
+     ["mapping", "hurricanes"],
+     ["New storm surge maps released today cover 1,200 miles of the Gulf Coast and show, "
+      "street by street, how far water could reach in a major hurricane.",
+      "Emergency managers asked for finer detail after the last two seasons; the new maps "
+      "resolve features as small as a single levee gate.",
+      "Residents can look up their address on the department’s website."]),
+    (-4, Kind.STATEMENT, Status.PUBLISHED,
+     "Statement by the Secretary on the Coastal Resilience Act", "WASHINGTON",
+     ["legislation"],
+     ["“Today’s vote is a win for every community that lives with the sea. The act gives "
+      "towns the tools to plan for the next fifty years, not the next five.",
+      "I thank the members of both parties who worked on this bill, and the mayors who told "
+      "us what they needed.”"]),
+    (-6, Kind.ADVISORY, Status.PUBLISHED,
+     "Media Advisory: Secretary to Tour Restored Marsh in Chesapeake Bay", "ANNAPOLIS, Md.",
+     ["shorelines", "site-visits"],
+     ["WHAT: The Secretary tours a 300-acre marsh restored with department funds and meets "
+      "the watermen who helped rebuild it.",
+      "WHEN: Thursday, 10:00 a.m. EST. Media should arrive by 9:30 a.m.",
+      "CREDENTIALS: Reporters must RSVP to the media desk by Wednesday noon."]),
+    (-8, Kind.TRANSCRIPT, Status.PUBLISHED,
+     "Transcript: Press Briefing on the Hurricane Season Outlook", "WASHINGTON",
+     ["hurricanes", "briefings"],
+     ["SECRETARY: Good morning. I’ll give a short overview and then take your questions.",
+      "Q: Is the department expecting an above-average season?",
+      "SECRETARY: The outlook points that way, which is why we moved the surge map release "
+      "forward by two months."]),
+    (-11, Kind.NEWS_ARTICLE, Status.PUBLISHED,
+     "Volunteers Plant 50,000 Dune Grasses Along Outer Banks", "KITTY HAWK, N.C.",
+     ["shorelines", "volunteers"],
+     ["More than 800 volunteers planted 50,000 dune grass plugs over two weekends, "
+      "rebuilding dunes flattened by last autumn’s storms.",
+      "“You can see the sand start to catch within a week,” said one site coordinator."]),
+    (-15, Kind.PRESS_RELEASE, Status.PUBLISHED,
+     "Department Awards $12 Million to Elevate Flood-Prone Homes", "TAMPA, Fla.",
+     ["grants", "housing"],
+     ["Homeowners in 14 counties will be able to raise their houses above expected flood "
+      "levels under $12 million in awards announced today.",
+      "The program pays up to 90 percent of the cost for households below the median income."]),
+    (-20, Kind.NEWS_ARTICLE, Status.PUBLISHED,
+     "New Tide Gauges Give Harbor Pilots Real-Time Water Levels", "SEATTLE",
+     ["mapping", "ports"],
+     ["Twelve new tide gauges along Puget Sound now report water levels every six minutes.",
+      "Harbor pilots say the data lets them bring deep-draft ships in on tighter margins."]),
+    (-30, Kind.STATEMENT, Status.PUBLISHED,
+     "Statement on the Anniversary of Hurricane Ida", "WASHINGTON",
+     ["hurricanes"],
+     ["“We remember the lives lost and honor the neighbors who rescued one another. The "
+      "work of rebuilding stronger continues.”"]),
+    (-45, Kind.NEWS_ARTICLE, Status.WITHDRAWN,
+     "Beach Closure Schedule for Spring Dredging", "CAPE MAY, N.J.",
+     ["ports"],
+     ["This notice was withdrawn after the dredging contract was rescheduled."]),
+    (3, Kind.PRESS_RELEASE, Status.PUBLISHED,
+     "Department Announces National Coastal Resilience Summit", "WASHINGTON",
+     ["events", "legislation"],
+     ["The department will host the first National Coastal Resilience Summit next spring, "
+      "bringing together mayors, scientists and insurers.",
+      "Registration opens on the day of this announcement; this release is scheduled and "
+      "stays hidden until its publish time."]),
+    (None, Kind.NEWS_ARTICLE, Status.DRAFT,
+     "Draft: Lessons from the First Year of the Living Shorelines Program", "WASHINGTON",
+     ["shorelines"],
+     ["This draft is still being written and cleared; readers cannot see it."]),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Load demo content: an office, its social links and a dozen releases in every state."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        office, _ = Office.objects.get_or_create(name=OFFICE["name"], defaults=OFFICE)
+        if not Office.objects.filter(is_default=True).exists():
+            office.is_default = True
+            office.save(update_fields=["is_default"])
+        for order, (platform, url) in enumerate(SOCIAL_LINKS):
+            SocialLink.objects.get_or_create(
+                platform=platform, url=url, defaults={"order": order * 10}
+            )
+
+        now = timezone.now().replace(second=0, microsecond=0)
+        created = 0
+        for days, kind, status, title, dateline, tags, paragraphs in RELEASES:
+            if Release.objects.filter(title=title).exists():
+                continue
+            publish_at = now + datetime.timedelta(days=days) if days is not None else None
+            release = Release.objects.create(
+                kind=kind,
+                status=status,
+                title=title,
+                dateline=dateline,
+                office=office,
+                publish_at=publish_at,
+                featured=days == -1,
+                body=paragraphs_to_html(paragraphs),
+            )
+            release.tags.set(tags)
+            created += 1
+        self.stdout.write(
+            f"Demo content ready: {created} releases created, "
+            f"{len(RELEASES) - created} already there."
+        )

@@ -1,0 +1,326 @@
+"""The newsroom's content: offices, their social accounts, and the releases they issue."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from articles.text import first_sentence
+
+# What an editor may put in a release body; nh3 keeps exactly these tags on save.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "Blockquote": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
+
+
+class Office(models.Model):
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="The issuing office, e.g. “Office of the Assistant Secretary of Defense "
+        "(Public Affairs)”.",
+    )
+    parent_organisation = models.CharField(
+        "parent organisation",
+        max_length=200,
+        blank=True,
+        help_text="The department the office belongs to, e.g. “U.S. Department of Defense”.",
+    )
+    contact_name = models.CharField("media contact", max_length=200, blank=True)
+    contact_email = models.EmailField("media contact e-mail", blank=True)
+    contact_phone = models.CharField("media contact phone", max_length=50, blank=True)
+    is_default = models.BooleanField(
+        "default office",
+        default=False,
+        help_text="New releases are issued by this office unless the editor picks another. "
+        "Only one office can be the default.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="one_default_office",
+                violation_error_message="Another office is already the default.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def default(cls):
+        return cls.objects.filter(is_default=True).first()
+
+
+class SocialLink(models.Model):
+    class Platform(models.TextChoices):
+        FACEBOOK = "facebook", "Facebook"
+        X = "x", "X (Twitter)"
+        YOUTUBE = "youtube", "YouTube"
+        INSTAGRAM = "instagram", "Instagram"
+        LINKEDIN = "linkedin", "LinkedIn"
+        FLICKR = "flickr", "Flickr"
+        THREADS = "threads", "Threads"
+        BLUESKY = "bluesky", "Bluesky"
+        OTHER = "other", "Other"
+
+    # How each platform is named in running text ("Follow us on Facebook and X").
+    SHORT_NAMES = {Platform.X: "X"}
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    url = models.URLField("URL", help_text="The full address of the account page.")
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The link text; leave empty to use the platform's name.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    active = models.BooleanField(default=True, help_text="Only active links appear on the site.")
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.label or self.SHORT_NAMES.get(self.platform, self.get_platform_display())
+
+
+class ReleaseQuerySet(models.QuerySet):
+    """The read rules for releases. `live()` is the only filter public pages may start from."""
+
+    def live(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+            status=Release.Status.PUBLISHED,
+            publish_at__lte=now,
+        )
+
+    def scheduled(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Release.Status.PUBLISHED, publish_at__gt=now)
+
+    def expired(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Release.Status.PUBLISHED, publish_at__lte=now, expire_at__lte=now)
+
+    def for_listing(self):
+        """What a list of release cards needs, in a fixed number of queries; no bodies."""
+        return self.select_related("office").prefetch_related("tags").defer("body")
+
+    def newest_first(self):
+        return self.order_by("-featured", "-publish_at", "-id")
+
+
+class Release(models.Model):
+    class Kind(models.TextChoices):
+        NEWS_ARTICLE = "news", "News article"
+        PRESS_RELEASE = "press-release", "Press release"
+        STATEMENT = "statement", "Statement"
+        ADVISORY = "advisory", "Media advisory"
+        TRANSCRIPT = "transcript", "Transcript"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS_ARTICLE)
+    title = models.CharField(
+        "headline", max_length=300, help_text="Plain text; shown as the page's main heading."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the web address; filled in from the headline. "
+        "Changing it after publication breaks links people have shared.",
+    )
+    summary = models.TextField(
+        blank=True,
+        help_text="One or two plain sentences shown in lists, search results and link "
+        "previews. Leave empty to use the body's first sentence.",
+    )
+    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True, blank=True)
+    dateline = models.CharField(
+        "dateline place",
+        max_length=100,
+        blank=True,
+        help_text="Where the release is issued, e.g. “WASHINGTON”. The date is added "
+        "from the publish time.",
+    )
+    byline = models.CharField(
+        max_length=200, blank=True, help_text="e.g. “By Jane Doe, Office of Public Affairs”."
+    )
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        related_name="releases",
+        help_text="The office issuing the release; its name and media contact appear on the page.",
+    )
+    release_number = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="For press releases, e.g. “No. 123-11”. Must be unique.",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="The public date, and the embargo: a future time keeps the release hidden "
+        "until then. Leave empty to use the moment it is published.",
+    )
+    expire_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional. The release is taken off the site at this time.",
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Pinned to the top of the news list while it is live."
+    )
+    tags = TaggableManager(
+        blank=True, help_text="Topics, separated by commas; each gets its own page."
+    )
+    source_key = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Set by the importer; re-importing the same release updates this one.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        indexes = [models.Index(fields=["status", "publish_at"], name="release_live_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release_number"],
+                condition=~Q(release_number=""),
+                name="unique_release_number",
+                violation_error_message="Another release already has this release number.",
+            ),
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~Q(source_key=""),
+                name="unique_source_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(expire_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(expire_at__gt=models.F("publish_at")),
+                name="expire_after_publish",
+                violation_error_message="The expiry time must be after the publish time.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Derived fields only; the body is sanitised here too so that rows written without
+        # a form (importer, scripts) get the same cleaning the admin form applies.
+        self.body = self._meta.get_field("body").sanitize(self.body or "")
+        if not self.slug:
+            self.slug = self._unused_slug()
+        if not self.summary.strip():
+            self.summary = first_sentence(self.body)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        day = timezone.localdate(self.publish_at or self.created or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def _unused_slug(self):
+        base = slugify(self.title)[:190].strip("-") or "release"
+        slug, n = base, 1
+        while Release.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def is_live_at(self, now):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.expire_at is None or self.expire_at > now)
+        )
+
+    @property
+    def is_live(self):
+        return self.is_live_at(timezone.now())
+
+    @property
+    def state(self):
+        """The state an editor sees: the stored status, with publishing split by the clock."""
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
+        if self.publish_at and self.publish_at > now:
+            return "Scheduled"
+        if self.expire_at and self.expire_at <= now:
+            return "Expired"
+        return "Live"
+
+    @property
+    def state_label(self):
+        if self.state == "Scheduled":
+            when = date_format(timezone.localtime(self.publish_at), "D j M Y, H:i T")
+            return f"Scheduled — {when}"
+        return self.state
+
+    @property
+    def has_custom_summary(self):
+        """False when the summary is the one derived from the body."""
+        return bool(self.summary) and self.summary != first_sentence(self.body)
+
+    @property
+    def local_date(self):
+        return timezone.localdate(self.publish_at) if self.publish_at else None

@@ -1,0 +1,41 @@
+"""Plain-text helpers shared by the model, the importer and templates."""
+
+import html
+import re
+
+from django.utils.html import strip_tags
+
+# Words whose full stop does not end a sentence in news copy.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "cmdr", "cpl",
+    "pvt", "sen", "rep", "gov", "sec", "st", "jr", "sr", "no", "inc", "corp", "co", "vs",
+    "jan", "feb", "aug", "sept", "oct", "nov", "dec", "ft", "mt", "u.s", "u.n", "d.c",
+}  # fmt: skip
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+
+
+def html_to_text(fragment):
+    """The readable text of an HTML fragment, block elements separated by a space."""
+    spaced = re.sub(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>", " ", fragment or "")
+    return " ".join(html.unescape(strip_tags(spaced)).split())
+
+
+def first_sentence(fragment, max_length=300):
+    """The first sentence of an HTML fragment, for a summary the editor left empty."""
+    text = html_to_text(fragment)
+    for match in _SENTENCE_END.finditer(text):
+        words = text[: match.start()].split()
+        last_word = words[-1].lower().strip("“\"‘'(") if words else ""
+        if last_word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last_word):
+            continue
+        text = text[: match.end()]
+        break
+    if len(text) > max_length:
+        text = text[:max_length].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def paragraphs_to_html(paragraphs):
+    """Plain-text paragraphs as HTML paragraphs, with only the characters HTML needs escaped."""
+    return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)

@@ -1,0 +1,45 @@
+"""Fast, self-contained settings for the test suite.
+
+The database is SQLite in memory unless PRESSOFFICE_TEST_DB=postgres, which uses DATABASE_URL
+(default postgres://postgres@127.0.0.1:5432/pressoffice); `make test` runs both passes in CI.
+"""
+
+import os
+import secrets
+
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+import dj_database_url  # noqa: E402
+
+from pressoffice.settings import *  # noqa: E402,F403
+from pressoffice.settings import BASE_DIR  # noqa: E402
+
+TEST_DB = os.environ.get("PRESSOFFICE_TEST_DB", "sqlite")
+if TEST_DB == "postgres":
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pressoffice")
+        )
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+TIME_ZONE = "America/New_York"
+SITE_URL = ""
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / ".test-media"
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Serve static files from the finders: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
