@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= pressoffice.settings
 
 .PHONY: run test test-sqlite test-postgres lint setup clean
 
@@ -34,10 +33,10 @@ test: $(VENV)/.installed
 	else echo "PostgreSQL pass skipped: set PRESSOFFICE_REQUIRE_POSTGRES=1 to run it."; fi
 
 test-sqlite: $(VENV)/.installed
-	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest $(PYTEST_ARGS)
+	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest --ds=pressoffice.test_settings $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed
-	PRESSOFFICE_TEST_DB=postgres $(PY) -m pytest $(PYTEST_ARGS)
+	PRESSOFFICE_TEST_DB=postgres $(PY) -m pytest --ds=pressoffice.test_settings $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

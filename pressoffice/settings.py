@@ -1,6 +1,7 @@
 """Settings for Press Office, read from the environment (see .env.example).
 
-A `.env` file in the project folder is loaded first when present; real environment variables win.
+A `.env` file in the project folder (or at PRESSOFFICE_ENV_FILE) is loaded first when present;
+real environment variables win.
 Production (DEBUG off) refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
@@ -13,7 +14,7 @@ from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-load_dotenv(BASE_DIR / ".env", override=False)
+load_dotenv(os.environ.get("PRESSOFFICE_ENV_FILE", BASE_DIR / ".env"), override=False)
 
 
 def env(name, default=None):

@@ -20,11 +20,21 @@ def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def postgres_is_required_when_asked(django_db_setup):
-    """With PRESSOFFICE_REQUIRE_POSTGRES=1 the PostgreSQL pass must really run on PostgreSQL."""
-    if os.environ.get("PRESSOFFICE_TEST_DB") == "postgres":
-        assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+def pytest_sessionstart(session):
+    """The PostgreSQL pass fails at once, with one clear line, when the server is unreachable."""
+    if os.environ.get("PRESSOFFICE_TEST_DB") != "postgres":
+        return
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    assert db["ENGINE"].endswith("postgresql"), "PRESSOFFICE_TEST_DB=postgres needs PostgreSQL"
+    try:
+        psycopg.connect(
+            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
+            dbname="postgres", connect_timeout=5,
+        ).close()  # fmt: skip
+    except psycopg.OperationalError as exc:
+        pytest.exit(f"PostgreSQL is required but unreachable: {exc}".strip(), returncode=1)
 
 
 @pytest.fixture

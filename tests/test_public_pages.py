@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Release, SocialLink
 
@@ -275,3 +277,17 @@ def test_detail_page_query_budget(client, make_release, django_assert_num_querie
     # release with office + its tags + default office + social links
     with django_assert_num_queries(4):
         assert client.get(release.get_absolute_url()).status_code == 200
+
+
+def test_server_error_page_is_friendly_and_needs_no_database(client, monkeypatch):
+    def broken(self):
+        raise RuntimeError("database is on fire")
+
+    monkeypatch.setattr("articles.views.ReleaseListView.get_queryset", broken)
+    client.raise_request_exception = False
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert "database is on fire" not in response.text
+    assert len(queries) == 0

@@ -1,0 +1,69 @@
+"""Fields the model derives on save, and the rules the database itself enforces."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.models import Office, Release
+
+pytestmark = pytest.mark.django_db
+
+
+def test_slug_comes_from_the_title_and_stays_unique(make_release):
+    first = make_release("Secretary’s Statement on Trade", slug="")
+    second = make_release("Secretary’s Statement on Trade", slug="")
+    assert first.slug == "secretarys-statement-on-trade"
+    assert second.slug == "secretarys-statement-on-trade-2"
+    assert make_release("Заявление", slug="").slug == "release"
+
+
+def test_slug_is_unique_in_the_database(make_release):
+    make_release(slug="same")
+    with pytest.raises(IntegrityError):
+        Release.objects.bulk_create([Release(title="x", slug="same", office=Office.default())])
+
+
+def test_empty_summary_defaults_to_the_first_sentence(make_release):
+    release = make_release(body="<p>Gen. Jane Doe met U.S. leaders today. They talked.</p>")
+    assert release.summary == "Gen. Jane Doe met U.S. leaders today."
+    assert not release.has_custom_summary
+    release.summary = "Written by the editor."
+    release.save()
+    assert release.summary == "Written by the editor."
+    assert release.has_custom_summary
+
+
+def test_publishing_without_a_time_means_now(make_release):
+    release = make_release(publish_at=None, status="draft")
+    assert release.publish_at is None
+    release.status = Release.Status.PUBLISHED
+    release.save()
+    assert abs(release.publish_at - timezone.now()) < datetime.timedelta(seconds=5)
+    assert release.is_live
+
+
+def test_rows_written_without_a_form_are_sanitised_too(make_release):
+    release = make_release(body='<p>Hi<script>alert(1)</script><iframe src="x"></iframe></p>')
+    assert release.body == "<p>Hi</p>"
+
+
+def test_expiry_must_follow_publication_in_the_database(make_release):
+    release = make_release()
+    release.expire_at = release.publish_at
+    with pytest.raises(IntegrityError):
+        release.save()
+
+
+def test_release_numbers_are_unique_but_may_be_empty(make_release):
+    make_release(release_number="")
+    make_release(release_number="")
+    make_release(release_number="No. 5-26")
+    with pytest.raises(IntegrityError):
+        make_release(release_number="No. 5-26")
+
+
+def test_only_one_office_is_the_default(office):
+    with pytest.raises(IntegrityError):
+        Office.objects.create(name="Second default", is_default=True)

@@ -1,0 +1,47 @@
+"""Production settings come from the environment and fail loudly when something is missing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "pressoffice.settings",
+    "DEBUG": "0",
+    "SECRET_KEY": "x7Gq0p-" + "a9Zk3LmN8vB2cX5" * 4,
+    "ALLOWED_HOSTS": "news.example.gov",
+    "DATABASE_URL": "sqlite:///:memory:",
+    # A developer's .env must not make these pass or fail.
+    "PRESSOFFICE_ENV_FILE": "/nonexistent/.env",
+}
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_settings(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert f"{missing} is" in result.stderr
