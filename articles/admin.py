@@ -97,6 +97,10 @@ class ReleaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def view_on_site(self, obj):
+        # Only a live release has a public page; anything else would be a 404.
+        return obj.get_absolute_url() if obj.is_live else None
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         office = Office.default()

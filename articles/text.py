@@ -39,3 +39,9 @@ def first_sentence(fragment, max_length=300):
 def paragraphs_to_html(paragraphs):
     """Plain-text paragraphs as HTML paragraphs, with only the characters HTML needs escaped."""
     return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+def dateline_place(place):
+    """News style: the city in capitals, the state or country as written ("KABUL, Afghanistan")."""
+    city, comma, rest = place.strip().partition(",")
+    return city.upper() + comma + rest

@@ -291,3 +291,17 @@ def test_server_error_page_is_friendly_and_needs_no_database(client, monkeypatch
     assert "Something went wrong" in response.text
     assert "database is on fire" not in response.text
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize(
+    ("place", "shown"),
+    [("Washington", "WASHINGTON"), ("FORT BRAGG, N.C.", "FORT BRAGG, N.C."),
+     ("Kabul, Afghanistan", "KABUL, Afghanistan")],
+)  # fmt: skip
+def test_dateline_city_is_in_capitals_on_list_and_detail(client, make_release, place, shown):
+    release = make_release(
+        dateline=place, publish_at=datetime.datetime(2020, 3, 4, tzinfo=OFFICE_TZ)
+    )
+    assert f'<span class="dateline">{shown} —</span>' in client.get("/news/").text
+    detail = client.get(release.get_absolute_url()).text
+    assert f'<span class="dateline">{shown}, March 4, 2020 —</span>' in detail

@@ -8,13 +8,17 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.text import dateline_place
+
 register = template.Library()
+
+register.filter("dateline_place", dateline_place)
 
 
 @register.filter
 def dateline(release):
-    """“WASHINGTON, May 26, 2011 —”: the place in capitals, the date in office time."""
-    parts = [release.dateline.upper()] if release.dateline else []
+    """“WASHINGTON, May 26, 2011 —”: the city in capitals, the date in office time."""
+    parts = [dateline_place(release.dateline)] if release.dateline else []
     if release.local_date:
         parts.append(date_format(release.local_date, "F j, Y"))
     return f"{', '.join(parts)} —" if parts else ""
