@@ -1,14 +1,18 @@
 """The newsroom's content: offices, their social accounts, and the releases they issue."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles.text import first_sentence
 
@@ -128,7 +132,55 @@ class ReleaseQuerySet(models.QuerySet):
         return self.select_related("office").prefetch_related("tags").defer("body")
 
     def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def featured_first(self):
         return self.order_by("-featured", "-publish_at", "-id")
+
+    def related_to(self, release, limit=3):
+        """Releases sharing the most tags with `release`, then the newest."""
+        tag_ids = [tag.pk for tag in release.tags.all()]
+        if not tag_ids:
+            return self.none()
+        return (
+            self.filter(tags__in=tag_ids)
+            .exclude(pk=release.pk)
+            .annotate(shared=Count("tags"))
+            .only("title", "slug", "publish_at")
+            .order_by("-shared", "-publish_at", "-id")[:limit]
+        )
+
+    def before(self, release):
+        """The release published just before `release` (ties broken by id)."""
+        earlier = Q(publish_at__lt=release.publish_at) | Q(
+            publish_at=release.publish_at, pk__lt=release.pk
+        )
+        return self.filter(earlier).only("title", "slug", "publish_at").newest_first().first()
+
+    def after(self, release):
+        later = Q(publish_at__gt=release.publish_at) | Q(
+            publish_at=release.publish_at, pk__gt=release.pk
+        )
+        return (
+            self.filter(later)
+            .only("title", "slug", "publish_at")
+            .order_by("publish_at", "id")
+            .first()
+        )
+
+    def month_counts(self):
+        """(first of month in office time, count) rows, newest month first."""
+        return (
+            self.annotate(month=TruncMonth("publish_at"))
+            .values_list("month")
+            .annotate(count=Count("id"))
+            .order_by("-month")
+        )
+
+
+def live_tags():
+    """Tags that at least one live release carries, by name: public pages offer only these."""
+    return Tag.objects.filter(release__in=Release.objects.live()).distinct().order_by("name")
 
 
 class Release(models.Model):
@@ -203,6 +255,13 @@ class Release(models.Model):
     )
     tags = TaggableManager(
         blank=True, help_text="Topics, separated by commas; each gets its own page."
+    )
+    guid = models.UUIDField(
+        "feed ID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Identifies the release in feeds for good, whatever its address becomes.",
     )
     source_key = models.CharField(
         max_length=200,
@@ -320,6 +379,11 @@ class Release(models.Model):
     def has_custom_summary(self):
         """False when the summary is the one derived from the body."""
         return bool(self.summary) and self.summary != first_sentence(self.body)
+
+    @property
+    def last_modified(self):
+        """When readers last saw a change: edits before publication do not count."""
+        return max(self.publish_at, self.updated) if self.publish_at else self.updated
 
     @property
     def local_date(self):

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, views
 
 
 class FourDigits:
@@ -30,7 +30,15 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.ReleaseListView.as_view(), name="list"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("feed/", feeds.ReleasesFeed(), name="feed"),
+    path("feed/atom/", feeds.AtomReleasesFeed(), name="feed_atom"),
+    path("feed.json", feeds.json_feed, name="feed_json"),
+    path("tags/<slug:slug>/feed/", feeds.ReleasesFeed(), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.AtomReleasesFeed(), name="tag_feed_atom"),
+    path("<yyyy:year>/", views.ArchiveView.as_view(), name="archive_year"),
+    path("<yyyy:year>/<mm:month>/", views.ArchiveView.as_view(), name="archive_month"),
     path(
         "<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/",
         views.ReleaseDetailView.as_view(),

@@ -1,29 +1,12 @@
-"""Root URLconf: the public newsroom under /news/ (and /), the admin, a health check."""
+"""Root URLconf: the public newsroom under /news/ (and /), sitemaps, the admin, a health check."""
 
 from django.contrib import admin
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
 
+from articles.sitemaps import SITEMAPS, news_sitemap
 from articles.views import ReleaseListView
-
-
-@never_cache
-def healthz(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "not healthy", never a 500 page
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
-
-
-def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
+from pressoffice import views
 
 admin.site.site_header = "Press Office"
 admin.site.site_title = "Press Office admin"
@@ -32,7 +15,16 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("", ReleaseListView.as_view(), name="home"),
     path("news/", include("articles.urls")),
+    # An index of one sitemap per section: a sitemap file holds at most 50,000 addresses.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("healthz/", healthz, name="healthz"),
-    path("robots.txt", robots_txt, name="robots"),
 ]

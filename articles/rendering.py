@@ -1,0 +1,82 @@
+"""How a release reads outside the database: its dateline, its body as published, its address.
+
+Shared by templates, feeds and structured data so every surface says the same thing.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.text import dateline_place
+
+
+def dateline_text(release):
+    """“WASHINGTON, May 26, 2011 —”: the city in capitals, the date in office time."""
+    parts = [dateline_place(release.dateline)] if release.dateline else []
+    if release.local_date:
+        parts.append(date_format(release.local_date, "F j, Y"))
+    return f"{', '.join(parts)} —" if parts else ""
+
+
+def body_html(release):
+    """The sanitised body, with the dateline leading into its first paragraph.
+
+    The one place where stored rich text is marked safe: Release.save() cleaned it with nh3.
+    """
+    body = release.body
+    lead = dateline_text(release)
+    if not lead:
+        return mark_safe(body)
+    lead_html = format_html('<span class="dateline">{}</span> ', lead)
+    if body.startswith("<p>"):
+        return mark_safe(f"<p>{lead_html}{body[3:]}")
+    return mark_safe(f'<p class="dateline-only">{lead_html}</p>{body}')
+
+
+def absolute_url(request, path):
+    """An absolute address: SITE_URL when configured, else the host this request came to."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+# What json.dumps leaves that could end a <script> element early or start a comment.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data):
+    """A JSON-LD block; no string inside it can close the <script> element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def news_article(request, release, image_url):
+    """schema.org NewsArticle for search engines."""
+    url = absolute_url(request, release.get_absolute_url())
+    office = release.office
+    publisher = {"@type": "GovernmentOrganization", "name": office.name}
+    if office.parent_organisation:
+        publisher["parentOrganization"] = {
+            "@type": "GovernmentOrganization",
+            "name": office.parent_organisation,
+        }
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": release.title,
+        "description": release.summary,
+        "datePublished": release.publish_at.isoformat(),
+        "dateModified": release.last_modified.isoformat(),
+        "author": {"@type": "Person", "name": release.byline} if release.byline else publisher,
+        "publisher": publisher,
+        "image": [image_url],
+        "articleSection": release.get_kind_display(),
+        "keywords": [tag.name for tag in release.tags.all()],
+        "isAccessibleForFree": True,
+    }

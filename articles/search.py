@@ -1,0 +1,86 @@
+"""Searching live releases: PostgreSQL full-text search, or a plain word match on SQLite.
+
+PostgreSQL ranks title over summary over body (weights A, B, C) with the same expression that
+the GIN index in migration 0002 is built from, so the index serves the query.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q
+from django.utils.html import escape, strip_tags
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+# Markers ts_headline puts around matches; unlikely in text, and turned into <mark> after escaping.
+START, STOP = "\x02", "\x03"
+
+
+def search_vector():
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector("summary", weight="B", config=CONFIG)
+        + SearchVector("body", weight="C", config=CONFIG)
+    )
+
+
+def clean_query(raw):
+    """What is searched for: no NUL (PostgreSQL refuses it), no runs of space, bounded length."""
+    text = " ".join((raw or "").replace("\x00", " ").split())
+    return text[:MAX_QUERY_LENGTH]
+
+
+def uses_full_text():
+    return connection.vendor == "postgresql"
+
+
+def search(queryset, text):
+    """Live releases matching `text`, best first, each with a `snippet` (safe HTML)."""
+    if uses_full_text():
+        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        return (
+            queryset.annotate(document=search_vector())
+            .filter(document=query)
+            .annotate(
+                rank=SearchRank(search_vector(), query),
+                headline=SearchHeadline(
+                    "body",
+                    query,
+                    config=CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=40,
+                    min_words=20,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )  # fmt: skip
+            .order_by("-rank", "-publish_at", "-id")
+        )
+    terms = words(text)
+    for term in terms:
+        queryset = queryset.filter(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+        )
+    return queryset if terms else queryset.none()
+
+
+def words(text):
+    return re.findall(r"\w[\w'’.-]*", text)[:MAX_TERMS]
+
+
+def snippet(release, text):
+    """A short, escaped excerpt with the search words marked."""
+    headline = getattr(release, "headline", None)
+    if headline:
+        plain = html.unescape(strip_tags(headline))
+    else:
+        terms = sorted({re.escape(term) for term in words(text)}, key=len, reverse=True)
+        plain = release.summary
+        if terms:
+            pattern = re.compile("|".join(terms), re.IGNORECASE)
+            plain = pattern.sub(lambda match: f"{START}{match[0]}{STOP}", plain)
+    return escape(plain).replace(START, "<mark>").replace(STOP, "</mark>")

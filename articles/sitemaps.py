@@ -1,0 +1,96 @@
+"""Sitemaps for search engines: releases, tag pages, month archives, and Google News."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.db.models.functions import Greatest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.archive import archive_years
+from articles.models import Release, live_tags
+
+NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
+NEWS_SITEMAP_LIMIT = 1000
+
+
+class SiteSitemap(Sitemap):
+    """Addresses on SITE_URL when it is set, else on the host the request came to."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc or super().get_domain(site)
+
+
+class ReleaseSitemap(SiteSitemap):
+    def items(self):
+        return Release.objects.live().only("slug", "publish_at", "updated").newest_first()
+
+    def lastmod(self, release):
+        return release.last_modified
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default loop over every item.
+        latest = Release.objects.live().aggregate(latest=Max(Greatest("publish_at", "updated")))
+        return latest["latest"]
+
+
+class TagSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return live_tags()
+
+    def location(self, tag):
+        return reverse("articles:tag", args=[tag.slug])
+
+
+class ArchiveSitemap(SiteSitemap):
+    def items(self):
+        years = archive_years(Release.objects.live().month_counts())
+        return [month for year in years for month, _ in year.months]
+
+    def location(self, month):
+        return reverse("articles:archive_month", args=[month.year, month.month])
+
+
+class HomeSitemap(SiteSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "releases": ReleaseSitemap,
+    "tags": TagSitemap,
+    "archives": ArchiveSitemap,
+}
+
+
+def news_sitemap(request):
+    """Google News sitemap: live releases of the last two days."""
+    since = timezone.now() - datetime.timedelta(days=NEWS_SITEMAP_DAYS)
+    releases = (
+        Release.objects.live()
+        .filter(publish_at__gte=since)
+        .only("title", "slug", "publish_at")
+        .newest_first()[:NEWS_SITEMAP_LIMIT]
+    )
+    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    return render(
+        request,
+        "sitemap_news.xml",
+        {"releases": releases, "base": base, "publication": settings.SITE_NAME},
+        content_type="application/xml",
+    )
