@@ -61,11 +61,15 @@ class ArchiveView(LiveReleasesMixin, ListView):
     empty_is_404 = True
 
     def get_template_names(self):
-        return ["articles/archive_month.html" if self.month else "articles/archive_year.html"]
+        monthly = self.month is not None
+        return ["articles/archive_month.html" if monthly else "articles/archive_year.html"]
 
     def get_queryset(self):
         self.year, self.month = self.kwargs["year"], self.kwargs.get("month")
-        start, end = month_bounds(self.year, self.month) if self.month else year_bounds(self.year)
+        if self.month is None:
+            start, end = year_bounds(self.year)
+        else:
+            start, end = month_bounds(self.year, self.month)
         self.start = start
         return super().get_queryset().filter(publish_at__gte=start, publish_at__lt=end)
 
