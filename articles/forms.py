@@ -12,9 +12,16 @@ from articles.search import clean_query
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search releases", required=False, strip=True)
     kind = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Any type"), *Release.Kind.choices]
+        label="Type",
+        required=False,
+        choices=[("", "Any type"), *Release.Kind.choices],
+        error_messages={"invalid_choice": "Choose a type from the list."},
     )
-    tag = forms.ChoiceField(label="Topic", required=False)
+    tag = forms.ChoiceField(
+        label="Topic",
+        required=False,
+        error_messages={"invalid_choice": "Choose a topic from the list."},
+    )
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
