@@ -9,6 +9,8 @@ import feedparser
 import pytest
 import time_machine
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles.models import Release
 
@@ -396,3 +398,12 @@ def test_related_releases_share_tags_and_are_live(client, make_release):
     assert response.context["previous_release"].title == "Shares one"
     assert response.context["next_release"].title == "Shares none"
     assert 'rel="prev"' in response.text and 'rel="next"' in response.text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=300), kind=st.text(max_size=20), date=st.text(max_size=12))
+def test_search_never_fails_whatever_is_typed(client, searchable, query, kind, date):
+    response = client.get("/news/search/", {"q": query, "kind": kind, "date_from": date})
+    assert response.status_code == 200

@@ -21,7 +21,10 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # Only what production would have: nothing the test run itself set (e.g. the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses).
+    inherited = {"PATH", "HOME", "LANG", "VIRTUAL_ENV", "PYTHONPATH"}
+    environment = {k: v for k, v in os.environ.items() if k in inherited}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
