@@ -1,14 +1,26 @@
-"""The editors' main tool: releases, offices and social links in the Django admin."""
+"""The editors' main tool: releases, offices, social links and tags in the Django admin.
+
+Workflow steps, previews, share links, corrections and revisions have their own admin views in
+articles/admin_workflow.py; this module registers the models and shapes the lists and forms.
+"""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from reversion.admin import VersionAdmin
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
+from articles.admin_workflow import ReleaseWorkflowAdminMixin
+from articles.forms import ReleaseAdminForm, TagMergeForm
 from articles.models import Office, Release, SocialLink
+from articles.tags import merge_tags
+from articles.workflow import PUBLISH_PERMISSION
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -56,12 +68,20 @@ class TagFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _office_time_note():
-    return f"Office time ({settings.TIME_ZONE})."
+# Changed only through workflow steps; a form that posts them is forged.
+WORKFLOW_FIELDS = {"status", "publish_at", "release_number"}
+# Publication settings only publishers may change in the form.
+PUBLISHER_FIELDS = {"expire_at", "featured"}
+
+
+def _posted_fields(post):
+    """Field names in a POST, with the _0/_1 halves of split date-time inputs folded."""
+    return {name.removesuffix("_0").removesuffix("_1") for name in post}
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(ReleaseWorkflowAdminMixin, VersionAdmin):
+    form = ReleaseAdminForm
     list_display = ["title", "state_display", "publish_time", "kind", "office", "tag_names"]
     list_display_links = ["title"]
     list_filter = [StateFilter, "kind", "office", TagFilter, "featured"]
@@ -71,9 +91,23 @@ class ReleaseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     list_per_page = 50
     save_on_top = True
-    readonly_fields = ["created", "created_by", "updated", "updated_by"]
+    history_latest_first = True
     fieldsets = [
-        (None, {"fields": ["kind", "title", "slug", "summary", "dateline", "body", "byline"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "title",
+                    "slug",
+                    "summary",
+                    "dateline",
+                    "body",
+                    "byline",
+                    "loaded_version",
+                ]
+            },
+        ),  # fmt: skip
         (
             "Publication",
             {
@@ -84,15 +118,32 @@ class ReleaseAdmin(admin.ModelAdmin):
                     "featured",
                     "office",
                     "release_number",
-                ]
+                ],
+                "description": "Publish, schedule and withdraw with the buttons at the top of "
+                "the page; each step is recorded.",
             },
-        ),
+        ),  # fmt: skip
         ("Topics", {"fields": ["tags"]}),
         (
             "History",
             {"fields": ["created", "created_by", "updated", "updated_by"], "classes": ["collapse"]},
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = {"created", "created_by", "updated", "updated_by", *WORKFLOW_FIELDS}
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            fields |= PUBLISHER_FIELDS
+        return sorted(fields)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            forbidden = set(WORKFLOW_FIELDS)
+            if not request.user.has_perm(PUBLISH_PERMISSION):
+                forbidden |= PUBLISHER_FIELDS
+            if forbidden & _posted_fields(request.POST):
+                raise PermissionDenied("Publication fields change only through workflow steps.")
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -110,8 +161,8 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in {"publish_at", "expire_at"}:
-            field.help_text = f"{db_field.help_text} {_office_time_note()}"
+        if db_field.name in {"publish_at", "expire_at"} and field is not None:
+            field.help_text = f"{db_field.help_text} Office time ({settings.TIME_ZONE})."
         return field
 
     def save_model(self, request, obj, form, change):
@@ -151,3 +202,46 @@ class SocialLinkAdmin(admin.ModelAdmin):
     list_display = ["platform", "label", "url", "order", "active"]
     list_editable = ["order", "active"]
     list_filter = ["platform", "active"]
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """Rename a tag by editing it (its address stays); merge duplicates with the action."""
+
+    list_display = ["name", "slug", "release_count"]
+    actions = ["merge_into"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(release_count=Count("taggit_taggeditem_items"))
+        )
+
+    @admin.display(description="releases", ordering="release_count")
+    def release_count(self, tag):
+        return tag.release_count
+
+    @admin.action(description="Merge selected tags into one…", permissions=["change"])
+    def merge_into(self, request, queryset):
+        form = TagMergeForm(request.POST if "target" in request.POST else None, tags=queryset)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            merged = merge_tags(list(queryset), target)
+            self.message_user(
+                request, f"Merged {merged} tag(s) into “{target.name}”.", messages.SUCCESS
+            )
+            return redirect(request.get_full_path())
+        return render(
+            request,
+            "admin/taggit/tag/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Merge tags",
+                "form": form,
+                "tags": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Release
-from articles.rendering import absolute_url, body_html
+from articles.rendering import absolute_url, published_html
 
 FEED_LENGTH = 50
 
@@ -24,7 +24,9 @@ class AtomWithContent(Atom1Feed):
 
 
 def feed_items(tag=None):
-    releases = Release.objects.live().select_related("office").prefetch_related("tags")
+    releases = (
+        Release.objects.live().select_related("office").prefetch_related("tags", "corrections")
+    )
     if tag is not None:
         releases = releases.filter(tags=tag)
     return releases.newest_first()[:FEED_LENGTH]
@@ -72,7 +74,7 @@ class ReleasesFeed(Feed):
         return release.title
 
     def item_description(self, release):
-        return body_html(release)
+        return published_html(release)
 
     def item_guid(self, release):
         return release.guid.urn
@@ -97,7 +99,7 @@ class AtomReleasesFeed(ReleasesFeed):
         return escape(release.summary)  # plain text inside an HTML-typed <summary>
 
     def item_extra_kwargs(self, release):
-        return {"content": body_html(release)}
+        return {"content": published_html(release)}
 
 
 def json_feed(request):
@@ -108,7 +110,7 @@ def json_feed(request):
             "url": absolute_url(request, release.get_absolute_url()),
             "title": release.title,
             "summary": release.summary,
-            "content_html": str(body_html(release)),
+            "content_html": str(published_html(release)),
             "date_published": release.publish_at.isoformat(),
             "date_modified": release.last_modified.isoformat(),
             "authors": [{"name": release.byline or release.office.name}],

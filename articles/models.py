@@ -1,7 +1,9 @@
 """The newsroom's content: offices, their social accounts, and the releases they issue."""
 
+import secrets
 import uuid
 
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -183,6 +185,14 @@ def live_tags():
     return Tag.objects.filter(release__in=Release.objects.live()).distinct().order_by("name")
 
 
+# Content only: restoring a revision never changes where a release is in its workflow.
+REVISION_FIELDS = [
+    "kind", "title", "slug", "summary", "body", "dateline", "byline", "office", "featured",
+    "expire_at",
+]  # fmt: skip
+
+
+@reversion.register(fields=[*REVISION_FIELDS, "status", "publish_at", "release_number", "guid"])
 class Release(models.Model):
     class Kind(models.TextChoices):
         NEWS_ARTICLE = "news", "News article"
@@ -269,6 +279,17 @@ class Release(models.Model):
         editable=False,
         help_text="Set by the importer; re-importing the same release updates this one.",
     )
+    went_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When publish_due ran the going-live steps; empty until then.",
+    )
+    lock_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves, so an edit made on an older copy can be refused.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -292,6 +313,9 @@ class Release(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-id"]
+        permissions = [
+            ("publish_release", "Can publish, schedule, withdraw and correct releases"),
+        ]
         indexes = [models.Index(fields=["status", "publish_at"], name="release_live_idx")]
         constraints = [
             models.UniqueConstraint(
@@ -327,6 +351,7 @@ class Release(models.Model):
             self.summary = first_sentence(self.body)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
+        self.lock_version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -388,3 +413,96 @@ class Release(models.Model):
     @property
     def local_date(self):
         return timezone.localdate(self.publish_at) if self.publish_at else None
+
+
+class ReleaseNumberCounter(models.Model):
+    """The last press-release number handed out in a year (office time)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class AuditEntry(models.Model):
+    """One step in a release's life: who moved it from which state to which, and why.
+
+    Append-only: nothing in the code updates or deletes an entry, and the admin shows them
+    read-only.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.action}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Correction(models.Model):
+    """A dated public note on a published release ("Correction: …")."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        help_text="Plain text, shown under the release and in feeds, e.g. “An earlier version "
+        "misstated the date of the visit.”"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+def new_preview_token():
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+class PreviewLink(models.Model):
+    """An unguessable, expiring, revocable link to one release for reviewers without an account."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="preview_links")
+    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who it is for, e.g. “Legal review”."
+    )
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.note or f"Share link for {self.release}"
+
+    def get_absolute_url(self):
+        return reverse("preview_link", args=[self.token])
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -7,8 +7,9 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.text import dateline_place
@@ -35,6 +36,24 @@ def body_html(release):
     if body.startswith("<p>"):
         return mark_safe(f"<p>{lead_html}{body[3:]}")
     return mark_safe(f'<p class="dateline-only">{lead_html}</p>{body}')
+
+
+def corrections_html(release):
+    """The dated public corrections under a release, for feeds (pages use a template)."""
+    corrections = list(release.corrections.all())
+    if not corrections:
+        return ""
+    items = format_html_join(
+        "",
+        "<li><strong>Correction, {}:</strong> {}</li>",
+        ((date_format(timezone.localtime(c.created), "F j, Y"), c.text) for c in corrections),
+    )
+    return format_html('<ul class="corrections">{}</ul>', items)
+
+
+def published_html(release):
+    """Everything a feed reader should get: the dateline-led body, then any corrections."""
+    return body_html(release) + corrections_html(release)
 
 
 def absolute_url(request, path):

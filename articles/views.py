@@ -115,7 +115,9 @@ class ReleaseDetailView(DetailView):
     context_object_name = "release"
 
     def get_queryset(self):
-        return Release.objects.live().select_related("office").prefetch_related("tags")
+        return (
+            Release.objects.live().select_related("office").prefetch_related("tags", "corrections")
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles.previews import share_link_view
 from articles.sitemaps import SITEMAPS, news_sitemap
 from articles.views import ReleaseListView
 from pressoffice import views
@@ -25,6 +26,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("preview/<str:token>/", share_link_view, name="preview_link"),
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -48,13 +48,13 @@ BUDGETS = {
     # live tags for the form, count, results, their tags, default office, social links
     "/news/search/?q=Body": 6,
     "/news/search/?kind=news&tag=shared&date_from=2026-01-01&date_to=2026-12-31": 6,
-    # releases, their tags
-    "/news/feed/": 2,
-    "/news/feed/atom/": 2,
-    "/news/feed.json": 2,
-    # tag, exists, releases, their tags
-    "/news/tags/shared/feed/": 4,
-    "/news/tags/shared/feed/atom/": 4,
+    # releases, their tags, their corrections
+    "/news/feed/": 3,
+    "/news/feed/atom/": 3,
+    "/news/feed.json": 3,
+    # tag, exists, releases, their tags, their corrections
+    "/news/tags/shared/feed/": 5,
+    "/news/tags/shared/feed/atom/": 5,
     # page counts of releases, tags and archive months; latest release change
     "/sitemap.xml": 4,
     # count, page
@@ -76,5 +76,6 @@ def test_public_surface_query_budget(client, releases, django_assert_num_queries
 @pytest.mark.parametrize("n", SIZES)
 def test_detail_page_query_budget(client, releases, django_assert_num_queries, n):
     release = releases(n)[n // 2]
-    # release with office, its tags, related, older, newer, default office, social links
-    assert_budget(client, release.get_absolute_url(), 7, django_assert_num_queries)
+    # release with office, its tags, its corrections, related, older, newer, default office,
+    # social links
+    assert_budget(client, release.get_absolute_url(), 8, django_assert_num_queries)

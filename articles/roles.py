@@ -1,0 +1,70 @@
+"""The newsroom's roles as Django groups, kept in step with this file after every migrate.
+
+Writer: writes drafts and submits them for review.
+Publisher: what a writer can, plus publish, schedule, withdraw, correct and share previews.
+Administrator: everything in the newsroom, plus users and groups.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+WRITER = "Writer"
+PUBLISHER = "Publisher"
+ADMINISTRATOR = "Administrator"
+
+_WRITER_PERMISSIONS = [
+    "articles.add_release",
+    "articles.change_release",
+    "articles.view_release",
+    "articles.view_office",
+    "articles.view_sociallink",
+    "articles.view_correction",
+    "articles.view_auditentry",
+    "taggit.add_tag",
+    "taggit.view_tag",
+]
+_PUBLISHER_PERMISSIONS = [
+    *_WRITER_PERMISSIONS,
+    "articles.publish_release",
+    "articles.add_correction",
+    "articles.change_correction",
+    "articles.add_previewlink",
+    "articles.change_previewlink",
+    "articles.view_previewlink",
+    "taggit.change_tag",
+]
+ROLES = {
+    WRITER: _WRITER_PERMISSIONS,
+    PUBLISHER: _PUBLISHER_PERMISSIONS,
+    ADMINISTRATOR: None,  # every permission of the newsroom, tags, users and groups
+}
+_ADMINISTRATOR_APPS = ["articles", "taggit", "auth", "reversion"]
+
+
+def _permissions(codenames):
+    query = Q()
+    for dotted in codenames:
+        app_label, codename = dotted.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
+def ensure_roles():
+    """Create or update the three groups; safe to run any number of times."""
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        if codenames is None:
+            permissions = Permission.objects.filter(content_type__app_label__in=_ADMINISTRATOR_APPS)
+        else:
+            permissions = _permissions(codenames)
+            missing = set(codenames) - {
+                f"{p.content_type.app_label}.{p.codename}"
+                for p in permissions.select_related("content_type")
+            }
+            if missing:
+                raise LookupError(f"Unknown permissions for {name}: {sorted(missing)}")
+        group.permissions.set(permissions)
+
+
+def create_roles_after_migrate(sender, **kwargs):
+    ensure_roles()
