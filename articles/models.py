@@ -192,7 +192,9 @@ REVISION_FIELDS = [
 ]  # fmt: skip
 
 
-@reversion.register(fields=[*REVISION_FIELDS, "status", "publish_at", "release_number", "guid"])
+# Workflow bookkeeping is left out: a recovered release starts its lock count and going-live
+# steps afresh.
+@reversion.register(exclude=["lock_version", "went_live_at"])
 class Release(models.Model):
     class Kind(models.TextChoices):
         NEWS_ARTICLE = "news", "News article"

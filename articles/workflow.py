@@ -44,14 +44,14 @@ STEPS = {
             "publish",
             "Publish now",
             PUBLISH_PERMISSION,
-            frozenset({"Draft", "In review", "Scheduled", "Withdrawn", "Expired"}),
+            frozenset({"Draft", "In review", "Scheduled", "Withdrawn"}),
             S.PUBLISHED,
         ),
         Step(
             "schedule",
             "Schedule",
             PUBLISH_PERMISSION,
-            frozenset({"Draft", "In review", "Scheduled", "Withdrawn", "Expired"}),
+            frozenset({"Draft", "In review", "Scheduled", "Withdrawn"}),
             S.PUBLISHED,
         ),
         Step(
@@ -100,7 +100,10 @@ def take_step(release, step_name, user, *, note="", when=None):
         if not _may(user, step, release):
             raise WorkflowError(f"You do not have permission to {step.label.lower()}.")
         if from_state not in step.from_states:
-            raise WorkflowError(f"A release that is {from_state.lower()} cannot be: {step.label}.")
+            hint = " Change or clear its expiry time first." if from_state == "Expired" else ""
+            raise WorkflowError(
+                f"A release that is {from_state.lower()} cannot be: {step.label}.{hint}"
+            )
 
         now = timezone.now()
         if step.name == "schedule":

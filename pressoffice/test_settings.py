@@ -6,6 +6,8 @@ The database is SQLite in memory unless PRESSOFFICE_TEST_DB=postgres, which uses
 
 import os
 import secrets
+import tempfile
+from pathlib import Path
 
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -24,7 +26,17 @@ if TEST_DB == "postgres":
         )
     }
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    # A file, not :memory:, so the browser tests' live server threads get connections of their
+    # own (an in-memory database is shared across threads, which Django handles badly).
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"pressoffice-test-{os.getpid()}.db")
+            },
+        }
+    }
 
 TIME_ZONE = "America/New_York"
 SITE_URL = ""
