@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from articles.models import Office, Release
 from articles.text import paragraphs_to_html
+from articles.workflow import save_with_revision
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TITLE_LENGTH = Release._meta.get_field("title").max_length
@@ -205,7 +206,7 @@ def import_release(parsed, *, status=None, office=None, dry_run=False, user=None
             release.updated_by = user
             if existing is None:
                 release.created_by = user
-            release.save()
+            save_with_revision(release, user, "Imported" if existing is None else "Re-imported")
     return ImportResult("updated" if existing else "created", release, parsed)
 
 

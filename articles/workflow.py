@@ -121,7 +121,7 @@ def take_step(release, step_name, user, *, note="", when=None):
             _assign_release_number(release)
         release.status = step.to_status
         release.updated_by = user
-        _save_with_revision(release, user, step.label)
+        save_with_revision(release, user, step.label)
         _audit(release, user, step.label, from_state, release.state, note)
         if release.state == "Live":
             _go_live(release, now)
@@ -184,7 +184,7 @@ def add_correction(release, user, text):
     with transaction.atomic():
         correction = Correction.objects.create(release=release, text=text, created_by=user)
         release.updated_by = user
-        _save_with_revision(release, user, "Correction added")
+        save_with_revision(release, user, "Correction added")
         _audit(release, user, "Correction added", release.state, release.state, text)
     return correction
 
@@ -215,7 +215,8 @@ def revoke_preview_link(link, user):
     return link
 
 
-def _save_with_revision(release, user, comment):
+def save_with_revision(release, user, comment):
+    """Save a release and keep the result as a restorable revision."""
     with reversion.create_revision():
         release.save()
         reversion.set_user(user)

@@ -1,5 +1,6 @@
 """seed_demo and create_demo_admin, the commands behind `make run`."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -28,14 +29,20 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client):
         assert client.get(release.get_absolute_url()).status_code == 404
 
 
-def test_demo_admin_gets_a_random_password_once():
+def test_demo_accounts_get_random_passwords_once():
     out = StringIO()
     call_command("create_demo_admin", stdout=out)
-    password = out.getvalue().split("password “")[1].split("”")[0]
-    assert len(password) >= 16
-    assert authenticate(username="admin", password=password) is not None
+    passwords = dict(re.findall(r"(\w+)\s+password “([^”]+)”", out.getvalue()))
+    assert set(passwords) == {"admin", "publisher", "writer"}
+    assert len(set(passwords.values())) == 3 and all(len(p) >= 16 for p in passwords.values())
+    for username, password in passwords.items():
+        assert authenticate(username=username, password=password) is not None
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert users["admin"].is_superuser
+    assert users["publisher"].has_perm("articles.publish_release")
+    assert not users["writer"].has_perm("articles.publish_release")
 
     again = StringIO()
     call_command("create_demo_admin", stdout=again)
-    assert "existing superuser" in again.getvalue()
-    assert get_user_model().objects.count() == 1
+    assert "password “" not in again.getvalue() and "exists" in again.getvalue()
+    assert get_user_model().objects.count() == 3

@@ -1,28 +1,44 @@
-"""manage.py create_demo_admin: a superuser for the demo site, with a fresh random password."""
+"""manage.py create_demo_admin: demo accounts for each role, each with a fresh random password.
+
+Accounts that already exist are left alone (their passwords are not shown again).
+"""
 
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+
+from articles.roles import PUBLISHER, WRITER, ensure_roles
+
+DEMO_ACCOUNTS = [
+    ("admin", None),  # superuser
+    ("publisher", PUBLISHER),
+    ("writer", WRITER),
+]
 
 
 class Command(BaseCommand):
-    help = "Create the demo superuser 'admin' with a random password, unless a superuser exists."
+    help = "Create demo accounts admin, publisher and writer with random passwords, once."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--username", default="admin")
-
-    def handle(self, *args, username, **options):
+    def handle(self, *args, **options):
+        ensure_roles()
         User = get_user_model()
-        if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write(
-                "Admin: http://127.0.0.1:8000/admin/ — log in with your existing superuser "
-                "(forgot the password? `.venv/bin/python manage.py changepassword admin`)."
-            )
-            return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(username=username, email="", password=password)
+        lines = []
+        for username, role in DEMO_ACCOUNTS:
+            if User.objects.filter(username=username).exists():
+                lines.append(
+                    f"  {username:<10} (exists; reset with manage.py changepassword {username})"
+                )
+                continue
+            password = secrets.token_urlsafe(12)
+            if role is None:
+                User.objects.create_superuser(username=username, email="", password=password)
+            else:
+                user = User.objects.create_user(username=username, password=password, is_staff=True)
+                user.groups.add(Group.objects.get(name=role))
+            lines.append(f"  {username:<10} password “{password}”")
         self.stdout.write(
-            f"Admin: http://127.0.0.1:8000/admin/ — user “{username}”, password “{password}” "
-            "(shown once; change it with `.venv/bin/python manage.py changepassword`)."
+            "Admin: http://127.0.0.1:8000/admin/ — demo accounts (passwords shown once):\n"
+            + "\n".join(lines)
         )

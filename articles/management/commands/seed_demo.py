@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Office, Release, SocialLink
 from articles.text import paragraphs_to_html
+from articles.workflow import save_with_revision
 
 OFFICE = {
     "name": "Office of Public Affairs",
@@ -125,7 +126,7 @@ class Command(BaseCommand):
             if Release.objects.filter(title=title).exists():
                 continue
             publish_at = now + datetime.timedelta(days=days) if days is not None else None
-            release = Release.objects.create(
+            release = Release(
                 kind=kind,
                 status=status,
                 title=title,
@@ -135,6 +136,7 @@ class Command(BaseCommand):
                 featured=days == -1,
                 body=paragraphs_to_html(paragraphs),
             )
+            save_with_revision(release, None, "Demo content")
             release.tags.set(tags)
             created += 1
         self.stdout.write(
