@@ -148,6 +148,17 @@ class ReleaseAdmin(ReleaseWorkflowAdminMixin, VersionAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def has_change_permission(self, request, obj=None):
+        # Once a release is cleared (scheduled, live, withdrawn), only publishers change its text:
+        # a writer's edit would reach the public without review.
+        cleared = obj is not None and obj.status in {
+            Release.Status.PUBLISHED,
+            Release.Status.WITHDRAWN,
+        }
+        if cleared and not request.user.has_perm(PUBLISH_PERMISSION):
+            return False
+        return super().has_change_permission(request, obj)
+
     def view_on_site(self, obj):
         # Only a live release has a public page; anything else would be a 404.
         return obj.get_absolute_url() if obj.is_live else None

@@ -78,7 +78,8 @@ class ReleaseWorkflowAdminMixin:
 
     def _release_or_404(self, request, pk):
         release = get_object_or_404(Release, pk=pk)
-        if not self.has_change_permission(request, release):
+        # Seeing the release is enough here; each step checks its own permission.
+        if not self.has_view_or_change_permission(request, release):
             raise PermissionDenied
         return release
 
@@ -209,6 +210,8 @@ class ReleaseWorkflowAdminMixin:
             Version.objects.get_for_object(release).select_related("revision__user"), pk=version_id
         )
         if request.method == "POST":
+            if not self.has_change_permission(request, release):
+                raise PermissionDenied
             self._restore(request, release, version)
             return self._back(release)
         return TemplateResponse(

@@ -204,3 +204,22 @@ def test_renaming_a_tag_keeps_its_address(client, make_release, publisher):
     tag.refresh_from_db()
     assert (tag.name, tag.slug) == ("Harbors", "harbours")
     assert "Topic: Harbors" in client.get("/news/tags/harbours/").text
+
+
+def test_writers_cannot_restore_text_onto_a_cleared_release(
+    client, make_release, publisher, writer
+):
+    release = make_release("Live text", body="<p>Approved.</p>")
+    client.force_login(publisher)
+    client.post(change_url(release), form_data(client, release, summary="Approved summary."))
+    version = Version.objects.get_for_object(release).first()
+    client.force_login(writer)
+    assert (
+        client.get(f"/admin/articles/release/{release.pk}/history/{version.pk}/").status_code == 200
+    )
+    before = Release.objects.get(pk=release.pk).lock_version
+    assert (
+        client.post(f"/admin/articles/release/{release.pk}/history/{version.pk}/").status_code
+        == 403
+    )
+    assert Release.objects.get(pk=release.pk).lock_version == before

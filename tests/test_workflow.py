@@ -351,3 +351,37 @@ def test_roles_command_is_idempotent():
     assert not writer.permissions.filter(codename="publish_release").exists()
     assert not writer.permissions.filter(codename="delete_release").exists()
     assert Group.objects.filter(name__in=[WRITER, PUBLISHER, ADMINISTRATOR]).count() == 3
+
+
+def test_writers_cannot_change_the_text_of_a_cleared_release(client, make_release, people):
+    live = make_release("Cleared and live", body="<p>Approved words.</p>")
+    client.force_login(people[WRITER])
+    page = client.get(f"/admin/articles/release/{live.pk}/change/")
+    assert page.status_code == 200 and 'name="title"' not in page.text  # view only
+    before = snapshot(live)
+    response = client.post(
+        f"/admin/articles/release/{live.pk}/change/",
+        {"title": "Unreviewed words", "loaded_version": live.lock_version},
+    )
+    assert response.status_code == 403
+    assert snapshot(live) == before
+    client.force_login(people[PUBLISHER])
+    assert 'name="title"' in client.get(f"/admin/articles/release/{live.pk}/change/").text
+
+
+def test_expiry_time_that_does_not_exist_is_a_form_error(client, make_release, people):
+    release = make_release("Expiring", publish_at=datetime.datetime(2027, 3, 1, tzinfo=OFFICE_TZ))
+    client.force_login(people[PUBLISHER])
+    url = f"/admin/articles/release/{release.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() or ""
+        for name in form.fields
+        if name not in {"expire_at", "featured", "tags"}
+    }
+    data.update({"expire_at_0": "2027-03-14", "expire_at_1": "02:30", "tags": ""})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "may be ambiguous or it may not exist" in response.text
+    release.refresh_from_db()
+    assert release.expire_at is None
