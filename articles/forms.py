@@ -94,7 +94,7 @@ class ReleaseAdminForm(forms.ModelForm):
     def _refuse_lost_update(self, loaded_version):
         # Locks the row until the admin's transaction ends, so no save slips in between.
         current = (
-            Release.objects.select_for_update()
+            Release.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .only("lock_version", "updated", "updated_by__username")
             .get(pk=self.instance.pk)
