@@ -8,17 +8,21 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from reversion.admin import VersionAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles.admin_workflow import ReleaseWorkflowAdminMixin
-from articles.forms import ReleaseAdminForm, TagMergeForm
-from articles.models import Office, Release, SocialLink
+from articles.forms import ImageAdminForm, ReleaseAdminForm, TagMergeForm
+from articles.images import THUMB_SIZES, picture_html, store_image
+from articles.models import Image, Office, Release, SocialLink
 from articles.tags import merge_tags
 from articles.workflow import PUBLISH_PERMISSION
 
@@ -92,6 +96,7 @@ class ReleaseAdmin(ReleaseWorkflowAdminMixin, VersionAdmin):
     list_per_page = 50
     save_on_top = True
     history_latest_first = True
+    autocomplete_fields = ["lead_image"]
     fieldsets = [
         (
             None,
@@ -102,6 +107,7 @@ class ReleaseAdmin(ReleaseWorkflowAdminMixin, VersionAdmin):
                     "slug",
                     "summary",
                     "dateline",
+                    "lead_image",
                     "body",
                     "byline",
                     "loaded_version",
@@ -213,6 +219,77 @@ class SocialLinkAdmin(admin.ModelAdmin):
     list_display = ["platform", "label", "url", "order", "active"]
     list_editable = ["order", "active"]
     list_filter = ["platform", "active"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The photo library: upload once, use in many releases."""
+
+    form = ImageAdminForm
+    list_display = ["thumbnail", "caption_text", "credit", "alt_text", "used_in", "created"]
+    list_display_links = ["thumbnail", "caption_text"]
+    search_fields = ["caption", "credit", "alt_text"]
+    list_filter = ["decorative"]
+    list_per_page = 40
+
+    def get_queryset(self, request):
+        images = super().get_queryset(request).annotate(lead_count=Count("lead_for"))
+        return images.order_by("-created", "-id")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["upload", "alt_text", "decorative", "caption", "credit"]
+        return ["preview", "embed_address", "alt_text", "decorative", "caption", "credit",
+                "size", "original_filename", "where_used"]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["preview", "embed_address", "size", "original_filename", "where_used"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            store_image(obj, form.clean_image, form.cleaned_data["upload"].name)
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.display(description="photo")
+    def thumbnail(self, image):
+        return picture_html(image.key, image.width, image.height, image.extension, image.alt,
+                            THUMB_SIZES, lazy=True)  # fmt: skip
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        return picture_html(image.key, image.width, image.height, image.extension, image.alt,
+                            "(min-width: 60rem) 40rem, 100vw", lazy=False)  # fmt: skip
+
+    @admin.display(description="caption", ordering="caption")
+    def caption_text(self, image):
+        return image.caption[:80] or "—"
+
+    @admin.display(description="address to embed in a release body")
+    def embed_address(self, image):
+        return image.url()
+
+    @admin.display(description="size")
+    def size(self, image):
+        return f"{image.width} × {image.height} pixels"
+
+    @admin.display(description="lead photo of", ordering="lead_count")
+    def used_in(self, image):
+        return f"{image.lead_count} release{'s' if image.lead_count != 1 else ''}"
+
+    @admin.display(description="used in")
+    def where_used(self, image):
+        releases = Release.objects.filter(Q(lead_image=image) | Q(body__contains=image.key))
+        links = [
+            (reverse("admin:articles_release_change", args=[r.pk]), r.title, r.state_label)
+            for r in releases.order_by("-updated")[:50]
+        ]
+        if not links:
+            return "Not used yet."
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a> ({})', links)
 
 
 admin.site.unregister(Tag)

@@ -2,13 +2,15 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles.images import rendition_name
 from articles.models import Release
 from articles.rendering import absolute_url, published_html
 
@@ -25,7 +27,9 @@ class AtomWithContent(Atom1Feed):
 
 def feed_items(tag=None):
     releases = (
-        Release.objects.live().select_related("office").prefetch_related("tags", "corrections")
+        Release.objects.live()
+        .select_related("office", "lead_image")
+        .prefetch_related("tags", "corrections")
     )
     if tag is not None:
         releases = releases.filter(tags=tag)
@@ -91,6 +95,16 @@ class ReleasesFeed(Feed):
     def item_categories(self, release):
         return [tag.name for tag in release.tags.all()]
 
+    def item_enclosures(self, release):
+        image = release.lead_image
+        if image is None:
+            return []
+        width = image.rendition_widths()[min(1, len(image.rendition_widths()) - 1)]
+        name = rendition_name(image.key, width, image.extension)
+        mime = "image/png" if image.extension == "png" else "image/jpeg"
+        url = absolute_url(self.request, image.url(width=width))
+        return [Enclosure(url, str(default_storage.size(name)), mime)]
+
 
 class AtomReleasesFeed(ReleasesFeed):
     feed_type = AtomWithContent
@@ -115,6 +129,11 @@ def json_feed(request):
             "date_modified": release.last_modified.isoformat(),
             "authors": [{"name": release.byline or release.office.name}],
             "tags": [tag.name for tag in release.tags.all()],
+            **(
+                {"image": absolute_url(request, release.share_image())}
+                if release.lead_image
+                else {}
+            ),
         }
         for release in feed_items()
     ]

@@ -16,6 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from articles.images import canonical_body_images
 from articles.text import first_sentence
 
 # What an editor may put in a release body; nh3 keeps exactly these tags on save.
@@ -29,6 +30,10 @@ BODY_EXTENSIONS = {
     "ListItem": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Photos from the library: paste the "address to embed" shown on the photo's admin page.
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
 }
 
 
@@ -110,6 +115,71 @@ class SocialLink(models.Model):
         return self.label or self.SHORT_NAMES.get(self.platform, self.get_platform_display())
 
 
+def new_image_key():
+    return secrets.token_hex(16)  # 128 bits: rendition addresses cannot be guessed
+
+
+class Image(models.Model):
+    """A photo in the library. Only its re-encoded renditions are ever served."""
+
+    key = models.CharField(max_length=32, unique=True, default=new_image_key, editable=False)
+    file = models.FileField(upload_to="images/", editable=False)
+    extension = models.CharField(max_length=4, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the photo shows, for people who cannot see it, e.g. “The Secretary "
+        "shakes hands with sailors on the deck of a destroyer.” Required unless decorative.",
+    )
+    decorative = models.BooleanField(
+        default=False,
+        help_text="Tick only if the photo adds nothing a reader needs; screen readers skip it.",
+    )
+    caption = models.TextField(blank=True, help_text="Shown under the photo.")
+    credit = models.CharField(max_length=200, blank=True, help_text="e.g. “DoD photo by Jane Doe”.")
+    original_filename = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="As uploaded; kept for reference only.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decorative=True) | ~Q(alt_text=""),
+                name="image_alt_text_or_decorative",
+                violation_error_message="Describe the photo in the alt text or mark it decorative.",
+            )
+        ]
+
+    def __str__(self):
+        return self.caption[:60] or self.alt_text[:60] or f"Image {self.key[:8]}"
+
+    @property
+    def alt(self):
+        return "" if self.decorative else self.alt_text
+
+    def rendition_widths(self):
+        from articles.images import rendition_widths
+
+        return rendition_widths(self.width)
+
+    def url(self, width=None, extension=None):
+        from articles.images import rendition_url
+
+        width = width or self.rendition_widths()[min(1, len(self.rendition_widths()) - 1)]
+        return rendition_url(self.key, width, extension or self.extension)
+
+
 class ReleaseQuerySet(models.QuerySet):
     """The read rules for releases. `live()` is the only filter public pages may start from."""
 
@@ -131,7 +201,7 @@ class ReleaseQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of release cards needs, in a fixed number of queries; no bodies."""
-        return self.select_related("office").prefetch_related("tags").defer("body")
+        return self.select_related("office", "lead_image").prefetch_related("tags").defer("body")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
@@ -188,7 +258,7 @@ def live_tags():
 # Content only: restoring a revision never changes where a release is in its workflow.
 REVISION_FIELDS = [
     "kind", "title", "slug", "summary", "body", "dateline", "byline", "office", "featured",
-    "expire_at",
+    "expire_at", "lead_image",
 ]  # fmt: skip
 
 
@@ -264,6 +334,17 @@ class Release(models.Model):
     )
     featured = models.BooleanField(
         default=False, help_text="Pinned to the top of the news list while it is live."
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_for",
+        help_text="Shown at the top of the release, in lists and in link previews.",
+    )
+    has_photos = models.BooleanField(
+        default=False, editable=False, help_text="Set on save: a lead image or photos in the body."
     )
     tags = TaggableManager(
         blank=True, help_text="Topics, separated by commas; each gets its own page."
@@ -346,7 +427,8 @@ class Release(models.Model):
     def save(self, *args, **kwargs):
         # Derived fields only; the body is sanitised here too so that rows written without
         # a form (importer, scripts) get the same cleaning the admin form applies.
-        self.body = self._meta.get_field("body").sanitize(self.body or "")
+        self.body = canonical_body_images(self._meta.get_field("body").sanitize(self.body or ""))
+        self.has_photos = bool(self.lead_image_id) or "<img" in self.body
         if not self.slug:
             self.slug = self._unused_slug()
         if not self.summary.strip():
@@ -401,6 +483,13 @@ class Release(models.Model):
             when = date_format(timezone.localtime(self.publish_at), "D j M Y, H:i T")
             return f"Scheduled — {when}"
         return self.state
+
+    def share_image(self):
+        """The photo link previews and feeds show: the lead photo's largest rendition, or None."""
+        image = self.lead_image
+        if image is None:
+            return None
+        return image.url(width=image.rendition_widths()[-1])
 
     @property
     def has_custom_summary(self):

@@ -31,7 +31,7 @@ def render_preview(request, release):
 def share_link_view(request, token):
     """A reviewer's share link: 404 once expired or revoked, like a link that never existed."""
     link = get_object_or_404(
-        PreviewLink.objects.select_related("release__office"),
+        PreviewLink.objects.select_related("release__office", "release__lead_image"),
         token=token,
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),

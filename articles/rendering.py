@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.images import responsive_body_images
 from articles.text import dateline_place
 
 
@@ -28,7 +29,7 @@ def body_html(release):
 
     The one place where stored rich text is marked safe: Release.save() cleaned it with nh3.
     """
-    body = release.body
+    body = responsive_body_images(release.body)
     lead = dateline_text(release)
     if not lead:
         return mark_safe(body)
@@ -95,6 +96,7 @@ def news_article(request, release, image_url):
         "author": {"@type": "Person", "name": release.byline} if release.byline else publisher,
         "publisher": publisher,
         "image": [image_url],
+        **({"thumbnailUrl": image_url} if release.lead_image_id else {}),
         "articleSection": release.get_kind_display(),
         "keywords": [tag.name for tag in release.tags.all()],
         "isAccessibleForFree": True,

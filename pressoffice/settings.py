@@ -147,6 +147,17 @@ STORAGES = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Uploads: photos are checked against these before anything is stored (articles/images.py).
+IMAGE_MAX_BYTES = int(env("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
+IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", str(40_000_000)))
+# Request bounds: form fields (not files) in memory, files above 2.5 MB spill to a temp file,
+# and one photo per request is all the admin needs (a few spare for future forms).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_PERMISSIONS = 0o644
+
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,5 +1,6 @@
 """Root URLconf: the public newsroom under /news/ (and /), sitemaps, the admin, a health check."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -28,5 +29,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", share_link_view, name="preview_link"),
     path("healthz/", views.healthz, name="healthz"),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", views.rendition, name="rendition"
+    ),
     path("admin/", admin.site.urls),
 ]

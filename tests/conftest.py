@@ -1,6 +1,7 @@
 """Shared fixtures: an office, a release maker, an editor, a pinned clock."""
 
 import datetime
+import io
 import os
 from zoneinfo import ZoneInfo
 
@@ -8,8 +9,12 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from PIL import Image as PILImage
 
-from articles.models import Office, Release
+from articles.images import clean_upload, store_image
+from articles.models import Image, Office, Release
 
 OFFICE_TZ = ZoneInfo("America/New_York")
 # A fixed "now" for tests that pin the clock: Wed 25 Nov 2026, 12:00 in the office.
@@ -35,6 +40,40 @@ def pytest_sessionstart(session):
         ).close()  # fmt: skip
     except psycopg.OperationalError as exc:
         pytest.exit(f"PostgreSQL is required but unreachable: {exc}".strip(), returncode=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def media_root(tmp_path_factory):
+    """Uploaded photos and renditions go to a temporary folder, removed after the run."""
+    root = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(root)):
+        yield root
+
+
+def photo_bytes(width=1200, height=800, fmt="JPEG", color=(20, 90, 160), exif=None, mode="RGB"):
+    """An image made here, nothing downloaded: a gradient so encoders have something to do."""
+    image = PILImage.new(mode, (width, height), color)
+    for x in range(0, width, max(1, width // 16)):
+        image.paste((x % 256, 120, 200) if mode == "RGB" else (x % 256, 120, 200, 128),
+                    (x, 0, x + max(1, width // 32), height))  # fmt: skip
+    buffer = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def library_image(db):
+    """library_image(**fields): a photo stored in the library the way the admin stores one."""
+
+    def make(content=None, name="photo.jpg", **fields):
+        fields.setdefault("alt_text", "Sailors on the deck of a ship")
+        fields.setdefault("caption", "Sailors at work.")
+        fields.setdefault("credit", "Navy photo by Jane Doe")
+        clean = clean_upload(SimpleUploadedFile(name, content or photo_bytes()))
+        return store_image(Image(**fields), clean, name)
+
+    return make
 
 
 @pytest.fixture

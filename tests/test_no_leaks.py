@@ -32,6 +32,13 @@ HIDDEN = {
 HIDDEN_MARK = "qzxhidden"
 CONTROL_MARK = "qzxcontrol"
 MAX_PAGES = 400
+PHOTO_KEY = re.compile(r'data-file="([0-9a-f]{32})"')
+
+
+def photo_keys(body):
+    return PHOTO_KEY.findall(body)
+
+
 LINK = re.compile(
     r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>|"url": "([^"]+)\""""
 )
@@ -58,12 +65,17 @@ def public_route_names():
     return names - NEEDS_A_SECRET
 
 
-def make_marked(make_release, state, mark, **fields):
+def make_marked(make_release, library_image, state, mark, **fields):
+    lead = library_image(
+        alt_text=f"{mark} lead alt", caption=f"{mark} caption", credit=f"{mark} credit"
+    )
+    inline = library_image(alt_text=f"{mark} inline alt")
+    fields["lead_image"] = lead
+    fields["body"] = f'<p>{mark} body paragraph.</p><figure><img src="{inline.url()}"></figure>'
     return make_release(
         f"{mark} {state} headline",
         slug=f"{mark}-{state}",
         summary=f"{mark} summary",
-        body=f"<p>{mark} body paragraph.</p>",
         dateline=f"{mark} place",
         byline=f"By {mark}",
         release_number=f"No. {mark}-{state}",
@@ -102,10 +114,17 @@ def seeds(hidden):
     return urls
 
 
-def test_no_hidden_release_shows_anywhere_and_the_live_one_does(client, make_release):
+def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
+    client, make_release, library_image
+):
     with time_machine.travel(NOW, tick=False):
-        hidden = [make_marked(make_release, state, HIDDEN_MARK, **f) for state, f in HIDDEN.items()]
-        control = make_marked(make_release, "live", CONTROL_MARK)
+        hidden = [
+            make_marked(make_release, library_image, state, HIDDEN_MARK, **fields)
+            for state, fields in HIDDEN.items()
+        ]
+        control = make_marked(make_release, library_image, "live", CONTROL_MARK)
+        hidden_photos = {key for r in hidden for key in (r.lead_image.key, *photo_keys(r.body))}
+        assert len(hidden_photos) == 2 * len(hidden)
 
         queue, seen, visited_routes, control_seen_on = deque(seeds(hidden)), set(), set(), set()
         while queue and len(seen) < MAX_PAGES:
@@ -115,14 +134,20 @@ def test_no_hidden_release_shows_anywhere_and_the_live_one_does(client, make_rel
             seen.add(url)
             response = client.get(url)
             assert response.status_code in {200, 301, 404}, (url, response.status_code)
+            if response.get("Content-Type", "").startswith("image/"):
+                visited_routes.add(resolve(urlsplit(url).path).view_name)
+                continue
             body = response.content.decode()
             for _, value in parse_qsl(urlsplit(url).query):
                 body = body.replace(value, "")  # the reader's own words echoed back leak nothing
             assert HIDDEN_MARK not in body.lower(), f"hidden release leaked on {url}"
+            assert not any(key in body for key in hidden_photos), f"hidden photo linked on {url}"
             if CONTROL_MARK in body:
                 control_seen_on.add(url)
             if response.status_code == 200:
                 visited_routes.add(resolve(urlsplit(url).path).view_name)
+            if response.get("Content-Type", "").startswith("image/"):
+                continue
             for groups in LINK.findall(body):
                 link = urljoin("http://testserver" + url, next(g for g in groups if g))
                 parts = urlsplit(link)

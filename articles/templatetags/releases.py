@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
 from articles import rendering
+from articles.images import LEAD_SIZES, picture_html
 from articles.search import snippet
 from articles.text import dateline_place
 
@@ -24,8 +25,16 @@ def absolute_url(context, path):
 
 @register.simple_tag(takes_context=True)
 def release_image_url(context, release):
-    """The picture link previews show for a release: the site's default image for now."""
-    return rendering.absolute_url(context["request"], static("img/og-default.png"))
+    """The picture link previews show: the lead photo, else the site's default image."""
+    path = release.share_image() or static("img/og-default.png")
+    return rendering.absolute_url(context["request"], path)
+
+
+@register.simple_tag
+def photo(image, sizes=LEAD_SIZES, lazy=True):
+    """A library photo as a responsive <picture>; its size is reserved so the page never jumps."""
+    return picture_html(image.key, image.width, image.height, image.extension, image.alt, sizes,
+                        lazy=lazy)  # fmt: skip
 
 
 @register.simple_tag(takes_context=True)

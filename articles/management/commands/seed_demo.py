@@ -1,12 +1,17 @@
 """manage.py seed_demo: demo content showing the whole life cycle of a release. Safe to re-run."""
 
 import datetime
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
-from articles.models import Office, Release, SocialLink
+from articles.images import clean_upload, store_image
+from articles.models import Image, Office, Release, SocialLink
 from articles.text import paragraphs_to_html
 from articles.workflow import save_with_revision
 
@@ -139,7 +144,38 @@ class Command(BaseCommand):
             save_with_revision(release, None, "Demo content")
             release.tags.set(tags)
             created += 1
+        self._add_demo_photo()
         self.stdout.write(
             f"Demo content ready: {created} releases created, "
             f"{len(RELEASES) - created} already there."
         )
+
+    def _add_demo_photo(self):
+        """A photo drawn here (sky, sea, a dune line) for the featured release, once."""
+        release = Release.objects.filter(featured=True, lead_image__isnull=True).first()
+        if release is None:
+            return
+        canvas = PILImage.new("RGB", (1600, 900))
+        draw = ImageDraw.Draw(canvas)
+        for y in range(900):
+            if y < 520:
+                shade = (120 + y // 8, 170 + y // 10, 225)
+            else:
+                shade = (20, 70 + (y - 520) // 6, 120 + (y - 520) // 8)
+            draw.line([(0, y), (1600, y)], fill=shade)
+        draw.polygon([(0, 900), (0, 700), (500, 640), (1000, 700), (1600, 660), (1600, 900)],
+                     fill=(214, 190, 140))  # fmt: skip
+        buffer = io.BytesIO()
+        canvas.save(buffer, "JPEG", quality=90)
+        upload = SimpleUploadedFile("dunes.jpg", buffer.getvalue())
+        image = store_image(
+            Image(
+                alt_text="Restored dunes and marsh grass along a calm shoreline under a clear sky.",
+                caption="A restored shoreline (illustration).",
+                credit="Department of Coastal Resilience",
+            ),
+            clean_upload(upload),
+            upload.name,
+        )
+        release.lead_image = image
+        save_with_revision(release, None, "Demo photo")
