@@ -27,14 +27,15 @@ if TEST_DB == "postgres":
     }
 else:
     # A file, not :memory:, so the browser tests' live server threads get connections of their
-    # own (an in-memory database is shared across threads, which Django handles badly).
+    # own (pytest-django's live server shares an in-memory database's single connection across
+    # threads, which SQLite does not survive). NAME is a file too: the live server may look
+    # before the test database exists.
+    _TEST_DB = str(Path(tempfile.gettempdir()) / f"pressoffice-test-{os.getpid()}.db")
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": ":memory:",
-            "TEST": {
-                "NAME": str(Path(tempfile.gettempdir()) / f"pressoffice-test-{os.getpid()}.db")
-            },
+            "NAME": _TEST_DB,
+            "TEST": {"NAME": _TEST_DB},
         }
     }
 

@@ -14,7 +14,7 @@ WCAG_21_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21a
 
 
 @pytest.fixture
-def newsroom(db):
+def newsroom(db, library_image):
     office = Office.objects.create(
         name="Office of Public Affairs",
         parent_organisation="Department of Examples",
@@ -42,6 +42,12 @@ def newsroom(db):
         )
         release.tags.set(["Harbors", "Infrastructure" if n % 3 else "Budget"])
         releases.append(release)
+    photo = library_image(caption="Dredgers in the main channel.", credit="Photo by Sam Roe")
+    releases[0].lead_image = photo
+    releases[
+        0
+    ].body += f'<figure><img src="{photo.url()}"><figcaption>The channel.</figcaption></figure>'
+    releases[0].save()
     return releases
 
 
