@@ -168,7 +168,7 @@ class ImageAdminForm(forms.ModelForm):
             del self.fields["upload"]  # a photo's file never changes: its addresses are cached
         else:
             self.fields["upload"].required = True
-            limits = f"At most {settings.IMAGE_MAX_BYTES // 1_000_000} MB and "
+            limits = f"At most {settings.IMAGE_MAX_BYTES // (1024 * 1024)} MB and "
             limits += f"{settings.IMAGE_MAX_PIXELS // 1_000_000} megapixels."
             self.fields["upload"].help_text += " " + limits
 

@@ -50,9 +50,7 @@ def clean_upload(upload):
     """Check an uploaded file and return it re-encoded, or raise ImageRejected."""
     size = upload.size
     if size > max_bytes():
-        raise ImageRejected(
-            f"The file is {size / 1_000_000:.1f} MB; the limit is {max_bytes() / 1_000_000:g} MB."
-        )
+        raise ImageRejected(f"The file is {_human(size)}; the limit is {_human(max_bytes())}.")
     if size == 0:
         raise ImageRejected("The file is empty.")
     upload.seek(0)
@@ -80,6 +78,12 @@ def clean_upload(upload):
         except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombWarning) as error:
             raise ImageRejected(f"The image is truncated or corrupt ({error}).") from None
     return _reencode(image)
+
+
+def _human(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{size / 1024:.0f} KB"
 
 
 def _too_many_pixels_message(width=None, height=None):
@@ -143,9 +147,15 @@ def rendition_url(key, width, extension):
 def make_renditions(key, content, extension):
     """Write every rendition of a cleaned image (WebP and the JPEG/PNG fallback); returns names."""
     source = PILImage.open(io.BytesIO(content))
+    widths = rendition_widths(source.width)
+    if source.format == "JPEG":
+        # Decode big photos at a reduced scale that still covers the largest rendition: faster,
+        # and a fraction of the memory.
+        largest = widths[-1]
+        source.draft("RGB", (largest, round(source.height * largest / source.width)))
     source.load()
     names = []
-    for width in rendition_widths(source.width):
+    for width in widths:
         height = max(1, round(source.height * width / source.width))
         resized = (
             source if width == source.width else source.resize((width, height), PILImage.LANCZOS)
