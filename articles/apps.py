@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -8,7 +8,22 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from taggit.models import Tag, TaggedItem
+
+        from articles import models
+        from articles.pagecache import content_changed
         from articles.roles import create_roles_after_migrate
+        from articles.workflow import release_went_live
 
         # After every migrate, once the permissions exist, the groups match articles/roles.py.
         post_migrate.connect(create_roles_after_migrate, sender=self)
+
+        # Anything a public page shows makes every cached page stale once it is committed.
+        public = [models.Release, models.Office, models.SocialLink, models.Image,
+                  models.Correction, Tag, TaggedItem]  # fmt: skip
+        for model in public:
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
+            post_delete.connect(
+                content_changed, sender=model, dispatch_uid=f"cache-d-{model.__name__}"
+            )
+        release_went_live.connect(content_changed, dispatch_uid="cache-went-live")

@@ -8,7 +8,15 @@ from taggit.models import Tag
 from articles.archive import archive_years, month_bounds, year_bounds
 from articles.forms import SearchForm
 from articles.models import Release, live_tags
+from articles.pagecache import cached_for_content
 from articles.search import search
+
+
+def live_archive_years():
+    """The archive navigation: one aggregate over live releases, reused until content changes."""
+    return cached_for_content(
+        "archive-years", lambda: archive_years(Release.objects.live().month_counts())
+    )
 
 
 class LiveReleasesMixin:
@@ -39,8 +47,7 @@ class ReleaseListView(LiveReleasesMixin, ListView):
         return super().get_queryset().featured_first()
 
     def get_context_data(self, **kwargs):
-        years = archive_years(Release.objects.live().month_counts())
-        return super().get_context_data(archive_years=years, **kwargs)
+        return super().get_context_data(archive_years=live_archive_years(), **kwargs)
 
 
 class TagView(LiveReleasesMixin, ListView):
@@ -74,7 +81,7 @@ class ArchiveView(LiveReleasesMixin, ListView):
         return super().get_queryset().filter(publish_at__gte=start, publish_at__lt=end)
 
     def get_context_data(self, **kwargs):
-        years = archive_years(Release.objects.live().month_counts())
+        years = live_archive_years()
         return super().get_context_data(
             archive_years=years,
             archive_year=next((y for y in years if y.year == self.year), None),
@@ -87,7 +94,8 @@ class SearchView(LiveReleasesMixin, ListView):
     template_name = "articles/search.html"
 
     def get_queryset(self):
-        self.form = SearchForm(self.request.GET or None, tags=live_tags())
+        tags = cached_for_content("live-tags", lambda: list(live_tags()))
+        self.form = SearchForm(self.request.GET or None, tags=tags)
         releases = super().get_queryset()
         if not self.form.has_criteria():
             return releases.none()

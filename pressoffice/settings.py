@@ -70,6 +70,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag/304 for every page, cached or not; then the page cache, before anything that could
+    # touch a session.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,13 +118,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# "default" is shared by every worker (it holds the content version that invalidates pages);
+# "pages" holds rendered pages and may be per worker. Redis serves both when REDIS_URL is set.
 CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+CACHE_DIR = Path(env("CACHE_DIR", str(BASE_DIR / "var" / "cache")))
 if CACHE_URL:
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {**_redis, "KEY_PREFIX": "shared"},
+        "pages": {**_redis, "KEY_PREFIX": "pages"},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR),
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# The full-page cache for anonymous readers (articles/pagecache.py), and how long a CDN or proxy
+# may keep a public page: it cannot know the next embargo minute, so keep this short.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PUBLIC_MAX_AGE = int(env("PUBLIC_MAX_AGE", "60"))
 
 # The office's zone: datelines, archive months and the admin use it; storage is UTC.
 LANGUAGE_CODE = "en-us"

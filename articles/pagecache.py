@@ -1,0 +1,174 @@
+"""A full-page cache for anonymous readers that never outlives an embargo minute.
+
+Correctness comes from three rules:
+- every cached entry is keyed by a *content version*, a random token replaced (on commit) by any
+  change to a release, tag, office, social link, photo or correction, so the next request after a
+  change renders afresh in every worker;
+- every entry expires no later than the next scheduled `publish_at`/`expire_at`, checked to the
+  microsecond on the way out, so a scheduled release appears at its minute with no job running;
+- only anonymous GET/HEAD requests without a session or messages cookie are served from or stored
+  in the cache, and only 200 responses that set no cookie and are not private.
+A cache outage means uncached pages, never errors.
+
+Two caches: "default" holds the small shared facts (the version, the next boundary) and must be
+shared by all workers (a file cache, or Redis); "pages" holds the pages and fragments and may be
+local to each worker (memory), since the shared version decides which entries are current.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pressoffice:content-version"
+BOUNDARY_KEY = "pressoffice:boundary:{version}"
+
+
+def _safe(call, default=None):
+    try:
+        return call()
+    except Exception:  # any cache failure degrades to "not cached"; the page still renders
+        logger.warning("page cache unavailable", exc_info=True)
+        return default
+
+
+def _shared():
+    return caches["default"]
+
+
+def _pages():
+    return caches["pages"]
+
+
+def content_version():
+    version = _safe(lambda: _shared().get(VERSION_KEY))
+    if version is None:
+        version = secrets.token_hex(8)
+        _safe(lambda: _shared().add(VERSION_KEY, version, timeout=None))
+        version = _safe(lambda: _shared().get(VERSION_KEY)) or version
+    return version
+
+
+def content_changed(**kwargs):
+    """Signal receiver: after the change commits, every cached page and fragment is stale."""
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    _safe(lambda: _shared().set(VERSION_KEY, secrets.token_hex(8), timeout=None))
+
+
+def next_boundary(now=None):
+    """The next moment a release appears or disappears on its own: a publish or expiry time."""
+    from articles.models import Release
+
+    now = now or timezone.now()
+    times = Release.objects.filter(status=Release.Status.PUBLISHED).aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    upcoming = [t for t in times.values() if t is not None]
+    return min(upcoming) if upcoming else None
+
+
+def valid_until(version):
+    """When entries made now under `version` must be gone: the next boundary, or a day at most."""
+    now = timezone.now()
+    key = BOUNDARY_KEY.format(version=version)
+    boundary = _safe(lambda: _shared().get(key), default=None)
+    if boundary is None or boundary["at"] <= now:
+        upcoming = next_boundary(now)
+        at = min(upcoming, now + timedelta(days=1)) if upcoming else now + timedelta(days=1)
+        boundary = {"at": at}
+        _safe(lambda: _shared().set(key, boundary, timeout=_seconds_until(at)))
+    return boundary["at"]
+
+
+def _seconds_until(moment):
+    return max(0, int((moment - timezone.now()).total_seconds()))
+
+
+def cached_for_content(name, compute):
+    """A value computed from live content, reused until the content or the clock changes it."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return compute()
+    version = content_version()
+    key = f"pressoffice:fragment:{version}:{name}"
+    hit = _safe(lambda: _pages().get(key))
+    if hit is not None and hit[0] > timezone.now():
+        return hit[1]
+    until = valid_until(version)
+    value = compute()
+    ttl = _seconds_until(until)
+    if ttl > 0:
+        _safe(lambda: _pages().set(key, (until, value), timeout=ttl))
+    return value
+
+
+class PublicPageCacheMiddleware:
+    """Serve and store whole public pages for anonymous readers (see the module docstring)."""
+
+    BYPASS_PREFIXES = ("/admin/", "/preview/", "/healthz/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            return self.get_response(request)
+        version = content_version()
+        address = f"{request.method}:{request.get_host()}:{request.get_full_path()}"
+        key = f"pressoffice:page:{version}:{address}"
+        hit = _safe(lambda: _pages().get(key))
+        if hit is not None and hit["until"] > timezone.now():
+            response = hit["response"]
+            self._public_headers(response, hit["until"])
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if self._cacheable_response(response):
+            until = valid_until(version)
+            ttl = _seconds_until(until)
+            if ttl > 0:
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                entry = {"response": response, "until": until}
+                _safe(lambda: _pages().set(key, entry, timeout=ttl))
+            self._public_headers(response, until)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def _cacheable_request(self, request):
+        return (
+            settings.PAGE_CACHE_ENABLED
+            and request.method in {"GET", "HEAD"}
+            and not request.path.startswith(self.BYPASS_PREFIXES)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and settings.CSRF_COOKIE_NAME not in request.COOKIES
+        )
+
+    def _cacheable_response(self, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+            and "Cookie" not in response.get("Vary", "")
+        )
+
+    def _public_headers(self, response, until):
+        """Shared caches (a CDN, a proxy) may keep the page briefly, never past the boundary."""
+        seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(until))
+        patch_cache_control(response, public=True, max_age=seconds)
