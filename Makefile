@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-sqlite test-postgres lint setup clean
+.PHONY: run test test-sqlite test-postgres lint setup clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,5 +44,10 @@ lint: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=pressoffice.test_settings $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=pressoffice.test_settings $(PY) manage.py makemigrations --check --dry-run
 
+# Load test on loopback only (see bench/run.py); BENCH_N=100000 for the scale run.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) -m bench.run
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media staticfiles bench/var

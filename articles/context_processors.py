@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import Office, SocialLink
+from articles.fragments import follow_links, site_office
 
 
 def site(request):
-    # Lazy, so pages that do not show them (the admin) run no query for them.
+    # Lazy, so pages that do not show them (the admin) never fetch them.
     return {
         "site_name": settings.SITE_NAME,
-        "site_office": SimpleLazyObject(Office.default),
-        "social_links": SimpleLazyObject(lambda: list(SocialLink.objects.filter(active=True))),
+        "site_office": SimpleLazyObject(site_office),
+        "social_links": SimpleLazyObject(follow_links),
     }

@@ -98,7 +98,7 @@ def _seconds_until(moment):
 
 def cached_for_content(name, compute):
     """A value computed from live content, reused until the content or the clock changes it."""
-    if not settings.PAGE_CACHE_ENABLED:
+    if not settings.FRAGMENT_CACHE_ENABLED:
         return compute()
     version = content_version()
     key = f"pressoffice:fragment:{version}:{name}"

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.archive import archive_years
-from articles.models import Release, live_tags
+from articles.fragments import cached_live_tags, live_archive_years
+from articles.models import Release
 
 NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
 NEWS_SITEMAP_LIMIT = 1000
@@ -45,7 +45,7 @@ class TagSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return live_tags()
+        return cached_live_tags()
 
     def location(self, tag):
         return reverse("articles:tag", args=[tag.slug])
@@ -53,8 +53,7 @@ class TagSitemap(SiteSitemap):
 
 class ArchiveSitemap(SiteSitemap):
     def items(self):
-        years = archive_years(Release.objects.live().month_counts())
-        return [month for year in years for month, _ in year.months]
+        return [month for year in live_archive_years() for month, _ in year.months]
 
     def location(self, month):
         return reverse("articles:archive_month", args=[month.year, month.month])

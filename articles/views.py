@@ -1,22 +1,32 @@
 """Public pages. Every queryset here starts from Release.objects.live()."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles.archive import archive_years, month_bounds, year_bounds
+from articles.archive import month_bounds, year_bounds
 from articles.forms import SearchForm
-from articles.models import Release, live_tags
-from articles.pagecache import cached_for_content
+from articles.fragments import cached_live_tags, live_archive_years
+from articles.models import Release
 from articles.search import search
 
 
-def live_archive_years():
-    """The archive navigation: one aggregate over live releases, reused until content changes."""
-    return cached_for_content(
-        "archive-years", lambda: archive_years(Release.objects.live().month_counts())
-    )
+class IdsFirstPaginator(Paginator):
+    """Deep pages cost what page 1 costs: the page's ids come from the index alone (an OFFSET
+    over index entries, not rows), then only those rows are loaded, in the same order."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(
+            self.object_list.prefetch_related(None).values_list("pk", flat=True)[
+                bottom : bottom + self.per_page
+            ]
+        )
+        rows = list(self.object_list.filter(pk__in=ids)) if ids else []
+        return self._get_page(rows, number, self)
 
 
 class LiveReleasesMixin:
@@ -27,6 +37,7 @@ class LiveReleasesMixin:
     """
 
     paginate_by = 20
+    paginator_class = IdsFirstPaginator
     context_object_name = "releases"
     empty_is_404 = False
 
@@ -41,13 +52,26 @@ class LiveReleasesMixin:
 
 
 class ReleaseListView(LiveReleasesMixin, ListView):
+    """Featured releases pinned above page 1, then every other live release, newest first.
+
+    Keeping the featured ones out of the paginated list lets both read an index in order
+    (status, featured, publish time) instead of sorting every live release on every page.
+    """
+
     template_name = "articles/release_list.html"
+    featured_limit = 5
 
     def get_queryset(self):
-        return super().get_queryset().featured_first()
+        # `in` rather than `=False`: Django writes the latter as NOT featured, which SQLite
+        # cannot match to the (status, featured, publish_at) index.
+        return super().get_queryset().filter(featured__in=[False])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(archive_years=live_archive_years(), **kwargs)
+        context = super().get_context_data(archive_years=live_archive_years(), **kwargs)
+        if context["page_obj"].number == 1:
+            live = Release.objects.live().for_listing().filter(featured__in=[True]).newest_first()
+            context["featured"] = live[: self.featured_limit]
+        return context
 
 
 class TagView(LiveReleasesMixin, ListView):
@@ -94,8 +118,7 @@ class SearchView(LiveReleasesMixin, ListView):
     template_name = "articles/search.html"
 
     def get_queryset(self):
-        tags = cached_for_content("live-tags", lambda: list(live_tags()))
-        self.form = SearchForm(self.request.GET or None, tags=tags)
+        self.form = SearchForm(self.request.GET or None, tags=cached_live_tags())
         releases = super().get_queryset()
         if not self.form.has_criteria():
             return releases.none()

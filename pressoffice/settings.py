@@ -142,12 +142,15 @@ else:
 # The full-page cache for anonymous readers (articles/pagecache.py), and how long a CDN or proxy
 # may keep a public page: it cannot know the next embargo minute, so keep this short.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+# Site-wide facts (office, follow links, archive months, topics) computed once per content change.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
 PUBLIC_MAX_AGE = int(env("PUBLIC_MAX_AGE", "60"))
 
 # The office's zone: datelines, archive months and the admin use it; storage is UTC.
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
-USE_I18N = True
+# English only: without translation lookups every template renders noticeably faster.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -52,6 +52,7 @@ CACHES = {
 }
 # Off by default so tests see every query and render; tests of the cache turn it on.
 PAGE_CACHE_ENABLED = False
+FRAGMENT_CACHE_ENABLED = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -21,6 +21,7 @@ MINUTE = datetime.timedelta(minutes=1)
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE_ENABLED = True
+    settings.FRAGMENT_CACHE_ENABLED = True
     for name in ("default", "pages"):
         caches[name].clear()
     yield

@@ -1,0 +1,275 @@
+"""make bench: seed N releases, serve with gunicorn, load each page with wrk, report ratios.
+
+For each database (SQLite always; PostgreSQL when it answers on 127.0.0.1:5432) it prepares a
+fresh database (bench/prepare.py), starts two gunicorn servers (2 sync workers, DEBUG off): one
+with the page cache off ("cold") and one with it on ("cached"). Then, in rounds so that machine
+drift cancels, it loads the two ceilings (constant bytes of the detail page's size through the full
+middleware stack; a static file of that size through WhiteNoise) and every page cold and cached,
+each for BENCH_SECONDS. Every figure is also given as a ratio to the constant-bytes ceiling of the
+same round; the table shows medians over rounds.
+
+Environment: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_CONNECTIONS (4),
+BENCH_DBS (sqlite,postgresql). Results: bench/results/latest.json (SQLite),
+latest-postgresql.json, and n<N>-<db>.json to compare sizes. Only loopback is ever loaded.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "bench" / "var"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+PAGES = ["home", "list", "list_p250", "detail", "tag", "archive", "search", "feed", "sitemap"]
+PG_URL = "postgres://postgres@127.0.0.1:5432/pressoffice_bench"
+
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def postgres_available():
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def reset_database(db):
+    if db == "sqlite":
+        path = VAR / f"bench-{db}.sqlite3"
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    for sql in ["DROP DATABASE IF EXISTS pressoffice_bench", "CREATE DATABASE pressoffice_bench"]:
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
+            check=True,
+            capture_output=True,
+        )
+    return PG_URL
+
+
+def base_env(database_url, cache_dir):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_URL", "CACHE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        CACHE_DIR=str(cache_dir),
+        PYTHONPATH=str(ROOT),
+        SECRET_KEY="bench-only-" + os.urandom(24).hex(),
+        CONN_MAX_AGE="600",
+    )
+    return env
+
+
+def start_server(env, port, page_cache):
+    server_env = {**env, "PAGE_CACHE": "1" if page_cache else "0"}
+    process = subprocess.Popen(
+        [GUNICORN, "pressoffice.wsgi:application", "--workers", "2", "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--error-logfile", "-",
+         "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"gunicorn on port {port} did not start: {process.stderr.read().decode()}")
+
+
+def worker_memory(master):
+    """(current RSS, peak RSS) in MB of the master's worker processes, the largest of each."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    current, peak = 0, 0
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss = int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024
+        hwm = int(re.search(r"VmHWM:\s+(\d+)", status)[1]) / 1024
+        current, peak = max(current, rss), max(peak, hwm)
+    return round(current, 1), round(peak, 1)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, seconds, connections):
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, timeout=seconds + 60,
+    )  # fmt: skip
+    out = result.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+
+    def percentile(p):
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * _UNITS[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": percentile(50),
+        "p99_ms": percentile(99),
+        "non_2xx": int(errors[1]) if errors else 0,
+    }
+
+
+def bench_database(db, n, rounds, seconds, connections):
+    log(f"\n== {db}: preparing {n:,} releases")
+    database_url = reset_database(db)
+    cache_dir = VAR / f"cache-{db}"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    env = base_env(database_url, cache_dir)
+    prepared = subprocess.run(
+        [PYTHON, "-m", "bench.prepare", str(n)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if prepared.returncode:
+        raise SystemExit(f"prepare failed for {db}:\n{prepared.stderr}")
+    info = json.loads(prepared.stdout.strip().splitlines()[-1])
+    log(f"   seeded at {info['import_rate']:,} releases/s; serving")
+
+    cold = start_server(env, 8101, page_cache=False)
+    cached = start_server(env, 8102, page_cache=True)
+    try:
+        for page in PAGES:  # fill the cache in both workers, warm the cold server's code paths
+            for port in (8101, 8102):
+                for _ in range(4):
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{info['pages'][page]}").read()
+        samples = (
+            {"ceiling": [], "static": []}
+            | {p: [] for p in PAGES}
+            | {f"{p}:cached": [] for p in PAGES}
+        )
+        for round_number in range(1, rounds + 1):
+            log(f"   round {round_number}/{rounds}")
+            ceiling = wrk("http://127.0.0.1:8101/__bench__/constant/", seconds, connections)
+            samples["ceiling"].append(ceiling)
+            static = wrk(f"http://127.0.0.1:8101{info['ceiling_static']}", seconds, connections)
+            samples["static"].append(static | {"ratio": static["rps"] / ceiling["rps"]})
+            for page in PAGES:
+                url = info["pages"][page]
+                for key, port in ((page, 8101), (f"{page}:cached", 8102)):
+                    figures = wrk(f"http://127.0.0.1:{port}{url}", seconds, connections)
+                    figures["ratio"] = figures["rps"] / ceiling["rps"]
+                    samples[key].append(figures)
+        memory = {"cold": worker_memory(cold), "cached": worker_memory(cached)}
+    finally:
+        for process in (cold, cached):
+            process.send_signal(signal.SIGTERM)
+        for process in (cold, cached):
+            process.wait(timeout=30)
+
+    def median(key, field):
+        return round(statistics.median(s[field] for s in samples[key]), 3)
+
+    pages = {}
+    for page in PAGES:
+        pages[page] = {
+            "url": info["pages"][page],
+            "rps": median(page, "rps"),
+            "p50_ms": median(page, "p50_ms"),
+            "p99_ms": median(page, "p99_ms"),
+            "ratio": median(page, "ratio"),
+            "queries": info["queries"][page],
+            "bytes": info["bytes"][page],
+            "errors": sum(s["non_2xx"] for s in samples[page] + samples[f"{page}:cached"]),
+            "cached": {
+                "rps": median(f"{page}:cached", "rps"),
+                "p50_ms": median(f"{page}:cached", "p50_ms"),
+                "p99_ms": median(f"{page}:cached", "p99_ms"),
+                "ratio": median(f"{page}:cached", "ratio"),
+            },
+        }
+    return {
+        "n": n,
+        "db": db,
+        "import_rate": info["import_rate"],
+        "rounds": rounds,
+        "seconds": seconds,
+        "connections": connections,
+        "ceilings": {
+            "constant": {k: median("ceiling", k) for k in ("rps", "p50_ms", "p99_ms")},
+            "static": {k: median("static", k) for k in ("rps", "p50_ms", "p99_ms", "ratio")},
+        },
+        "pages": pages,
+        "worker_rss_mb": {"cold": memory["cold"][0], "cached": memory["cached"][0]},
+        "worker_peak_rss_mb": {"cold": memory["cold"][1], "cached": memory["cached"][1]},
+        "detail_transfer_kb": round(info["detail_transfer_bytes"] / 1024, 1),
+    }
+
+
+def print_table(result, baseline=None):
+    c = result["ceilings"]
+    constant, static = c["constant"], c["static"]
+    log(
+        f"\n{result['db']}, n={result['n']:,}, {result['import_rate']:,} releases/s seeded; "
+        f"ceilings: constant bytes {constant['rps']:.0f} req/s (p50 {constant['p50_ms']:.1f} ms), "
+        f"static file {static['rps']:.0f} req/s ({static['ratio']:.2f}×)"
+    )
+    header = f"{'page':<10}{'q':>3}{'cold req/s':>11}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}"
+    header += f"{'cached req/s':>13}{'p50 ms':>8}{'ratio':>7}"
+    if baseline:
+        header += f"{'p50 vs base':>12}"
+    log(header)
+    for page, f in result["pages"].items():
+        line = f"{page:<10}{f['queries']:>3}{f['rps']:>11.0f}{f['p50_ms']:>8.2f}{f['p99_ms']:>8.2f}"
+        line += f"{f['ratio']:>7.2f}{f['cached']['rps']:>13.0f}{f['cached']['p50_ms']:>8.2f}"
+        line += f"{f['cached']['ratio']:>7.2f}"
+        if baseline and page in baseline["pages"]:
+            line += f"{f['p50_ms'] / baseline['pages'][page]['p50_ms']:>11.2f}×"
+        log(line)
+    log(
+        f"worker RSS after the run: {result['worker_rss_mb']} MB "
+        f"(peak {result['worker_peak_rss_mb']}); "
+        f"detail page transfer (gzip HTML + CSS): {result['detail_transfer_kb']} KB"
+    )
+
+
+def main():
+    n = env_int("BENCH_N", 10000)
+    rounds = env_int("BENCH_ROUNDS", 3)
+    seconds = env_int("BENCH_SECONDS", 3)
+    connections = env_int("BENCH_CONNECTIONS", 4)
+    wanted = os.environ.get("BENCH_DBS", "sqlite,postgresql").split(",")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk); `make bench` installs it.")
+    VAR.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    for db in wanted:
+        if db == "postgresql" and not postgres_available():
+            log("PostgreSQL is not answering on 127.0.0.1:5432; skipping it.")
+            continue
+        result = bench_database(db, n, rounds, seconds, connections)
+        baseline_file = RESULTS / f"n10000-{db}.json"
+        baseline = (
+            json.loads(baseline_file.read_text()) if n != 10000 and baseline_file.exists() else None
+        )
+        print_table(result, baseline)
+        (RESULTS / f"n{n}-{db}.json").write_text(json.dumps(result, indent=2))
+        latest = RESULTS / ("latest.json" if db == "sqlite" else f"latest-{db}.json")
+        latest.write_text(json.dumps(result, indent=2))
+    log(f"\nDone in {time.time() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()
