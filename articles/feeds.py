@@ -14,7 +14,7 @@ from articles.images import rendition_name
 from articles.models import Release
 from articles.rendering import absolute_url, published_html
 
-FEED_LENGTH = 50
+FEED_LENGTH = 20  # full texts: enough for any reader polling hourly, small enough to fetch often
 
 
 class AtomWithContent(Atom1Feed):

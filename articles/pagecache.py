@@ -15,6 +15,7 @@ shared by all workers (a file cache, or Redis); "pages" holds the pages and frag
 local to each worker (memory), since the shared version decides which entries are current.
 """
 
+import gzip
 import logging
 import secrets
 from datetime import timedelta
@@ -24,7 +25,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class PublicPageCacheMiddleware:
         key = f"pressoffice:page:{version}:{address}"
         hit = _safe(lambda: _pages().get(key))
         if hit is not None and hit["until"] > timezone.now():
-            response = hit["response"]
+            response = self._encoded(request, hit["response"], hit["gzip"])
             self._public_headers(response, hit["until"])
             response["X-Page-Cache"] = "hit"
             return response
@@ -138,13 +139,26 @@ class PublicPageCacheMiddleware:
         if self._cacheable_response(response):
             until = valid_until(version)
             ttl = _seconds_until(until)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            # Compressed once here, then served to every reader that accepts gzip.
+            compressed = (
+                gzip.compress(response.content, 6) if len(response.content) > 1024 else None
+            )
             if ttl > 0:
-                if hasattr(response, "render") and callable(response.render):
-                    response.render()
-                entry = {"response": response, "until": until}
+                entry = {"response": response, "gzip": compressed, "until": until}
                 _safe(lambda: _pages().set(key, entry, timeout=ttl))
+            response = self._encoded(request, response, compressed)
             self._public_headers(response, until)
             response["X-Page-Cache"] = "miss"
+        return response
+
+    def _encoded(self, request, response, compressed):
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if compressed is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+            response.content = compressed
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(compressed))
         return response
 
     def _cacheable_request(self, request):
@@ -161,6 +175,7 @@ class PublicPageCacheMiddleware:
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
+            and not response.has_header("Content-Encoding")
             and not response.cookies
             and not getattr(response, "streaming", False)
             and "private" not in cache_control

@@ -200,3 +200,18 @@ def test_with_the_cache_down_the_site_still_answers(client, make_release, commit
         assert client.get(url).status_code == 200, url
     committed(lambda: _retitle(release))  # invalidation fails quietly too
     assert "Changed headline" in client.get(release.get_absolute_url()).text
+
+
+def test_cached_pages_go_out_compressed_to_readers_that_accept_gzip(client, make_release):
+    import gzip
+
+    make_release("Compressed " + "words " * 400)
+    plain = client.get("/news/")
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    for _ in range(2):  # the miss and the hit
+        packed = client.get("/news/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 2
+    assert packed["X-Page-Cache"] == "hit"
+    assert packed["ETag"] != plain["ETag"], "one ETag per encoding"
