@@ -32,7 +32,7 @@ def feed_items(tag=None):
         .prefetch_related("tags", "corrections")
     )
     if tag is not None:
-        releases = releases.filter(tags=tag)
+        releases = releases.tagged(pk=tag.pk)
     return releases.newest_first()[:FEED_LENGTH]
 
 
@@ -48,7 +48,7 @@ class ReleasesFeed(Feed):
         if slug is None:
             return None
         tag = get_object_or_404(Tag, slug=slug)
-        if not Release.objects.live().filter(tags=tag).exists():
+        if not Release.objects.live().tagged(pk=tag.pk).exists():
             raise Http404("No live release has this tag.")
         return tag
 

@@ -5,8 +5,9 @@ import uuid
 
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +15,9 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
+from articles.addresses import release_url
 from articles.images import canonical_body_images
 from articles.text import first_sentence
 
@@ -206,17 +208,37 @@ class ReleaseQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
+    def tagged(self, **tag_lookup):
+        """Releases carrying a tag (e.g. `tagged(slug="energy")`).
+
+        A subquery rather than the join `filter(tags=...)` writes: taggit's object_id is an int
+        and our ids are bigints, and PostgreSQL cannot use an index across the cast in the join.
+        """
+        items = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Release),
+            **{f"tag__{key}": value for key, value in tag_lookup.items()},
+        )
+        return self.filter(pk__in=items.values("object_id"))
+
     def related_to(self, release, limit=3):
-        """Releases sharing the most tags with `release`, then the newest."""
+        """The newest releases sharing a tag with `release`.
+
+        An ordered index scan that stops after `limit` matches; ranking by the number of shared
+        tags instead meant grouping every release of every tag, on every detail page.
+        """
         tag_ids = [tag.pk for tag in release.tags.all()]
         if not tag_ids:
             return self.none()
+        shares_a_tag = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Release),
+            object_id=OuterRef("pk"),
+            tag_id__in=tag_ids,
+        )
         return (
-            self.filter(tags__in=tag_ids)
+            self.filter(Exists(shares_a_tag))
             .exclude(pk=release.pk)
-            .annotate(shared=Count("tags"))
             .only("title", "slug", "publish_at")
-            .order_by("-shared", "-publish_at", "-id")[:limit]
+            .newest_first()[:limit]
         )
 
     def before(self, release):
@@ -448,10 +470,7 @@ class Release(models.Model):
 
     def get_absolute_url(self):
         day = timezone.localdate(self.publish_at or self.created or timezone.now())
-        return reverse(
-            "articles:detail",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-        )
+        return release_url(day, self.slug)
 
     def _unused_slug(self):
         base = slugify(self.title)[:190].strip("-") or "release"

@@ -1,15 +1,21 @@
 """Searching live releases: PostgreSQL full-text search, or a plain word match on SQLite.
 
-PostgreSQL ranks title over summary over body (weights A, B, C) with the same expression that
-the GIN index in migration 0002 is built from, so the index serves the query.
+On PostgreSQL, migration 0002 keeps a stored tsvector column (title weighted A, summary B,
+body C) with a GIN index: matching uses the index and ranking reads the stored vector.
 """
 
 import html
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 
 CONFIG = "english"
@@ -19,12 +25,9 @@ MAX_TERMS = 8
 START, STOP = "\x02", "\x03"
 
 
-def search_vector():
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("summary", weight="B", config=CONFIG)
-        + SearchVector("body", weight="C", config=CONFIG)
-    )
+def search_document():
+    """The stored, weighted tsvector column that migration 0002 adds on PostgreSQL."""
+    return RawSQL('"articles_release"."search_document"', [], output_field=SearchVectorField())
 
 
 def clean_query(raw):
@@ -42,10 +45,10 @@ def search(queryset, text):
     if uses_full_text():
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         return (
-            queryset.annotate(document=search_vector())
+            queryset.annotate(document=search_document())
             .filter(document=query)
             .annotate(
-                rank=SearchRank(search_vector(), query),
+                rank=SearchRank(F("document"), query),
                 headline=SearchHeadline(
                     "body",
                     query,

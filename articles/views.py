@@ -80,7 +80,7 @@ class TagView(LiveReleasesMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return super().get_queryset().tagged(pk=self.tag.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -126,7 +126,7 @@ class SearchView(LiveReleasesMixin, ListView):
         if criteria["kind"]:
             releases = releases.filter(kind=criteria["kind"])
         if criteria["tag"]:
-            releases = releases.filter(tags__slug=criteria["tag"])
+            releases = releases.tagged(slug=criteria["tag"])
         start, end = self.form.date_range()
         if start:
             releases = releases.filter(publish_at__gte=start)

@@ -80,6 +80,8 @@ def base_env(database_url, cache_dir):
 
 def start_server(env, port, page_cache):
     server_env = {**env, "PAGE_CACHE": "1" if page_cache else "0"}
+    if _port_in_use(port):
+        raise SystemExit(f"port {port} is busy; stop whatever listens there and try again")
     process = subprocess.Popen(
         [GUNICORN, "pressoffice.wsgi:application", "--workers", "2", "--worker-class", "sync",
          "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--error-logfile", "-",
@@ -95,6 +97,11 @@ def start_server(env, port, page_cache):
             time.sleep(0.3)
     process.kill()
     raise SystemExit(f"gunicorn on port {port} did not start: {process.stderr.read().decode()}")
+
+
+def _port_in_use(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def worker_memory(master):
@@ -128,6 +135,7 @@ def wrk(url, seconds, connections):
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
+        "output": out + result.stderr,
         "rps": rps,
         "p50_ms": percentile(50),
         "p99_ms": percentile(99),
@@ -149,11 +157,13 @@ def bench_database(db, n, rounds, seconds, connections):
     info = json.loads(prepared.stdout.strip().splitlines()[-1])
     log(f"   seeded at {info['import_rate']:,} releases/s; serving")
 
-    cold = start_server(env, 8101, page_cache=False)
-    cached = start_server(env, 8102, page_cache=True)
+    # Fresh ports per database: the previous servers' sockets may still be closing.
+    cold_port, cached_port = (8101, 8102) if db == "sqlite" else (8103, 8104)
+    cold = start_server(env, cold_port, page_cache=False)
+    cached = start_server(env, cached_port, page_cache=True)
     try:
         for page in PAGES:  # fill the cache in both workers, warm the cold server's code paths
-            for port in (8101, 8102):
+            for port in (cold_port, cached_port):
                 for _ in range(4):
                     urllib.request.urlopen(f"http://127.0.0.1:{port}{info['pages'][page]}").read()
         samples = (
@@ -163,13 +173,17 @@ def bench_database(db, n, rounds, seconds, connections):
         )
         for round_number in range(1, rounds + 1):
             log(f"   round {round_number}/{rounds}")
-            ceiling = wrk("http://127.0.0.1:8101/__bench__/constant/", seconds, connections)
+            ceiling = wrk(f"http://127.0.0.1:{cold_port}/__bench__/constant/", seconds, connections)
+            if not ceiling["rps"]:
+                raise SystemExit(f"the ceiling endpoint answered nothing:\n{ceiling['output']}")
             samples["ceiling"].append(ceiling)
-            static = wrk(f"http://127.0.0.1:8101{info['ceiling_static']}", seconds, connections)
+            static = wrk(
+                f"http://127.0.0.1:{cold_port}{info['ceiling_static']}", seconds, connections
+            )
             samples["static"].append(static | {"ratio": static["rps"] / ceiling["rps"]})
             for page in PAGES:
                 url = info["pages"][page]
-                for key, port in ((page, 8101), (f"{page}:cached", 8102)):
+                for key, port in ((page, cold_port), (f"{page}:cached", cached_port)):
                     figures = wrk(f"http://127.0.0.1:{port}{url}", seconds, connections)
                     figures["ratio"] = figures["rps"] / ceiling["rps"]
                     samples[key].append(figures)

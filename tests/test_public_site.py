@@ -394,7 +394,8 @@ def test_related_releases_share_tags_and_are_live(client, make_release):
         make_release("Shares none", tags=["c"], publish_at=local(2026, 11, 11, 9))
         make_release("Draft sharing", tags=["a", "b"], status="draft")
         response = client.get(release.get_absolute_url())
-    assert [r.title for r in response.context["related"]] == ["Shares two", "Shares one"]
+    # Newest first among those sharing a tag; drafts and unrelated releases never.
+    assert [r.title for r in response.context["related"]] == ["Shares one", "Shares two"]
     assert response.context["previous_release"].title == "Shares one"
     assert response.context["next_release"].title == "Shares none"
     assert 'rel="prev"' in response.text and 'rel="next"' in response.text

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
 from articles import rendering
+from articles.addresses import tag_url
 from articles.images import LEAD_SIZES, picture_html
 from articles.search import snippet
 from articles.text import dateline_place
@@ -14,6 +15,7 @@ from articles.text import dateline_place
 register = template.Library()
 
 register.filter("dateline_place", dateline_place)
+register.filter("tag_url", tag_url)
 register.filter("dateline", rendering.dateline_text)
 register.simple_tag(rendering.body_html, name="release_body")
 
