@@ -243,21 +243,18 @@ class ReleaseQuerySet(models.QuerySet):
 
     def before(self, release):
         """The release published just before `release` (ties broken by id)."""
-        earlier = Q(publish_at__lt=release.publish_at) | Q(
-            publish_at=release.publish_at, pk__lt=release.pk
+        # The plain range first, so the (status, publish_at) index is scanned in order and the
+        # scan stops at the first row; the tie-break is only a filter on those rows.
+        earlier = self.filter(publish_at__lte=release.publish_at).filter(
+            Q(publish_at__lt=release.publish_at) | Q(pk__lt=release.pk)
         )
-        return self.filter(earlier).only("title", "slug", "publish_at").newest_first().first()
+        return earlier.only("title", "slug", "publish_at").newest_first().first()
 
     def after(self, release):
-        later = Q(publish_at__gt=release.publish_at) | Q(
-            publish_at=release.publish_at, pk__gt=release.pk
+        later = self.filter(publish_at__gte=release.publish_at).filter(
+            Q(publish_at__gt=release.publish_at) | Q(pk__gt=release.pk)
         )
-        return (
-            self.filter(later)
-            .only("title", "slug", "publish_at")
-            .order_by("publish_at", "id")
-            .first()
-        )
+        return later.only("title", "slug", "publish_at").order_by("publish_at", "id").first()
 
     def month_counts(self):
         """(first of month in office time, count) rows, newest month first."""

@@ -408,3 +408,11 @@ def test_related_releases_share_tags_and_are_live(client, make_release):
 def test_search_never_fails_whatever_is_typed(client, searchable, query, kind, date):
     response = client.get("/news/search/", {"q": query, "kind": kind, "date_from": date})
     assert response.status_code == 200
+
+
+def test_older_and_newer_links_break_ties_in_publish_time_by_id(client, make_release):
+    moment = local(2026, 11, 10, 9)
+    first, second, third = (make_release(f"Same minute {n}", publish_at=moment) for n in range(3))
+    response = client.get(second.get_absolute_url())
+    assert response.context["previous_release"] == first
+    assert response.context["next_release"] == third
