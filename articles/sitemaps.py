@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles.fragments import cached_live_tags, live_archive_years
 from articles.models import Release
+from articles.pagecache import cached_for_content
 
 NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
 NEWS_SITEMAP_LIMIT = 1000
@@ -32,13 +33,25 @@ class ReleaseSitemap(SiteSitemap):
     def items(self):
         return Release.objects.live().only("slug", "publish_at", "updated").newest_first()
 
+    @property
+    def paginator(self):
+        # The sitemap index asks for the number of pages on every request: count once per
+        # content version, not once per request.
+        paginator = super().paginator
+        paginator.count = cached_for_content("count:sitemap-releases", self.items().count)
+        return paginator
+
     def lastmod(self, release):
         return release.last_modified
 
     def get_latest_lastmod(self):
-        # One aggregate instead of Django's default loop over every item.
-        latest = Release.objects.live().aggregate(latest=Max(Greatest("publish_at", "updated")))
-        return latest["latest"]
+        # One aggregate instead of Django's default loop over every item, kept until content
+        # changes: it reads every live row.
+        def latest():
+            live = Release.objects.live()
+            return live.aggregate(latest=Max(Greatest("publish_at", "updated")))["latest"]
+
+        return cached_for_content("sitemap-lastmod", latest)
 
 
 class TagSitemap(SiteSitemap):

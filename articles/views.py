@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -10,12 +11,27 @@ from articles.archive import month_bounds, year_bounds
 from articles.forms import SearchForm
 from articles.fragments import cached_live_tags, live_archive_years
 from articles.models import Release
+from articles.pagecache import cached_for_content
 from articles.search import search
 
 
 class IdsFirstPaginator(Paginator):
     """Deep pages cost what page 1 costs: the page's ids come from the index alone (an OFFSET
-    over index entries, not rows), then only those rows are loaded, in the same order."""
+    over index entries, not rows), then only those rows are loaded, in the same order.
+
+    With a `count_key`, the total is a fragment cached until content or the clock changes it,
+    so a list of 100,000 releases does not count them on every request.
+    """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        return cached_for_content(f"count:{self.count_key}", self.object_list.count)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -44,6 +60,13 @@ class LiveReleasesMixin:
     def get_queryset(self):
         return Release.objects.live().for_listing().newest_first()
 
+    def count_key(self):
+        """A stable name for this list's total, or None to count every time."""
+        return None
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_key=self.count_key(), **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.empty_is_404 and context["paginator"].count == 0:
@@ -60,6 +83,9 @@ class ReleaseListView(LiveReleasesMixin, ListView):
 
     template_name = "articles/release_list.html"
     featured_limit = 5
+
+    def count_key(self):
+        return "list"
 
     def get_queryset(self):
         # `in` rather than `=False`: Django writes the latter as NOT featured, which SQLite
@@ -78,6 +104,9 @@ class TagView(LiveReleasesMixin, ListView):
     template_name = "articles/tag.html"
     empty_is_404 = True
 
+    def count_key(self):
+        return f"tag:{self.tag.pk}"
+
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().tagged(pk=self.tag.pk)
@@ -94,6 +123,9 @@ class ArchiveView(LiveReleasesMixin, ListView):
     def get_template_names(self):
         monthly = self.month is not None
         return ["articles/archive_month.html" if monthly else "articles/archive_year.html"]
+
+    def count_key(self):
+        return f"archive:{self.year}:{self.month}"
 
     def get_queryset(self):
         self.year, self.month = self.kwargs["year"], self.kwargs.get("month")
