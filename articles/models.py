@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from typing import NamedTuple
 
 import reversion
 from django.conf import settings
@@ -202,8 +203,9 @@ class ReleaseQuerySet(models.QuerySet):
         return self.filter(status=Release.Status.PUBLISHED, publish_at__lte=now, expire_at__lte=now)
 
     def for_listing(self):
-        """What a list of release cards needs, in a fixed number of queries; no bodies."""
-        return self.select_related("office", "lead_image").prefetch_related("tags").defer("body")
+        """What a list of release cards needs, without bodies. Their tags come from
+        `with_tag_lists()` once the page's rows are known."""
+        return self.select_related("office", "lead_image").defer("body")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
@@ -264,6 +266,37 @@ class ReleaseQuerySet(models.QuerySet):
             .annotate(count=Count("id"))
             .order_by("-month")
         )
+
+
+class TagLink(NamedTuple):
+    """What a release card shows of a tag."""
+
+    name: str
+    slug: str
+
+
+def with_tag_lists(releases):
+    """Give each release a `tag_list` (sorted by name) in one query; returns the releases.
+
+    Used for pages of cards instead of prefetch_related("tags"), whose generic-relation
+    machinery cost more than a third of a list page's time.
+    """
+    releases = list(releases)
+    by_release = {release.pk: release for release in releases}
+    for release in releases:
+        release.tag_list = []
+    if by_release:
+        rows = (
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Release),
+                object_id__in=list(by_release),
+            )
+            .order_by("tag__name")
+            .values_list("object_id", "tag__name", "tag__slug")
+        )
+        for object_id, name, slug in rows:
+            by_release[object_id].tag_list.append(TagLink(name, slug))
+    return releases
 
 
 def live_tags():

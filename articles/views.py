@@ -10,7 +10,7 @@ from taggit.models import Tag
 from articles.archive import month_bounds, year_bounds
 from articles.forms import SearchForm
 from articles.fragments import cached_live_tags, live_archive_years
-from articles.models import Release
+from articles.models import Release, with_tag_lists
 from articles.pagecache import cached_for_content
 from articles.search import search
 
@@ -41,7 +41,7 @@ class IdsFirstPaginator(Paginator):
                 bottom : bottom + self.per_page
             ]
         )
-        rows = list(self.object_list.filter(pk__in=ids)) if ids else []
+        rows = with_tag_lists(self.object_list.filter(pk__in=ids)) if ids else []
         return self._get_page(rows, number, self)
 
 
@@ -96,7 +96,7 @@ class ReleaseListView(LiveReleasesMixin, ListView):
         context = super().get_context_data(archive_years=live_archive_years(), **kwargs)
         if context["page_obj"].number == 1:
             live = Release.objects.live().for_listing().filter(featured__in=[True]).newest_first()
-            context["featured"] = live[: self.featured_limit]
+            context["featured"] = with_tag_lists(live[: self.featured_limit])
         return context
 
 
