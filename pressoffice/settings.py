@@ -18,7 +18,9 @@ load_dotenv(os.environ.get("PRESSOFFICE_ENV_FILE", BASE_DIR / ".env"), override=
 
 
 def env(name, default=None):
-    return os.environ.get(name, default)
+    """A setting from the environment; an empty value (`NAME=` in .env) counts as unset."""
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
 
 
 def env_bool(name, default=False):

@@ -48,3 +48,17 @@ def test_production_refuses_to_start_without_required_settings(missing):
     result = manage("check", **env)
     assert result.returncode != 0
     assert f"{missing} is" in result.stderr
+
+
+def test_empty_values_in_the_environment_mean_the_default():
+    env = {**PRODUCTION, "MEDIA_ROOT": "", "CACHE_DIR": "", "TIME_ZONE": ""}
+    result = manage(
+        "shell", "-c",
+        "from django.conf import settings; "
+        "print(settings.MEDIA_ROOT, settings.CACHE_DIR, settings.TIME_ZONE)",
+        **env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    media, cache, zone = result.stdout.split()
+    assert media == str(ROOT / "media") and cache == str(ROOT / "var" / "cache")
+    assert zone == "America/New_York"
