@@ -55,10 +55,11 @@ def test_empty_values_in_the_environment_mean_the_default():
     result = manage(
         "shell", "-c",
         "from django.conf import settings; "
-        "print(settings.MEDIA_ROOT, settings.CACHE_DIR, settings.TIME_ZONE)",
+        "print('SETTINGS', settings.MEDIA_ROOT, settings.CACHE_DIR, settings.TIME_ZONE)",
         **env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    media, cache, zone = result.stdout.split()
+    line = next(line for line in result.stdout.splitlines() if line.startswith("SETTINGS "))
+    media, cache, zone = line.split()[1:]
     assert media == str(ROOT / "media") and cache == str(ROOT / "var" / "cache")
     assert zone == "America/New_York"
