@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image as PILImage
@@ -74,6 +75,17 @@ def library_image(db):
         return store_image(Image(**fields), clean, name)
 
     return make
+
+
+@pytest.fixture
+def fragment_caching(settings):
+    """Site-wide fragments cached as in production, in caches emptied before and after."""
+    settings.FRAGMENT_CACHE_ENABLED = True
+    for name in ("default", "pages"):
+        caches[name].clear()
+    yield settings
+    for name in ("default", "pages"):
+        caches[name].clear()
 
 
 @pytest.fixture

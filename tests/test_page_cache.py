@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.test import override_settings
 
@@ -19,14 +18,8 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    settings.FRAGMENT_CACHE_ENABLED = True
-    for name in ("default", "pages"):
-        caches[name].clear()
-    yield
-    for name in ("default", "pages"):
-        caches[name].clear()
+def page_cache(fragment_caching):
+    fragment_caching.PAGE_CACHE_ENABLED = True
 
 
 @pytest.fixture

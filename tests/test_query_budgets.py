@@ -4,7 +4,6 @@ few releases and tags or many. Each budget is written next to what the queries a
 import datetime
 
 import pytest
-from django.core.cache import caches
 
 pytestmark = pytest.mark.django_db
 
@@ -12,15 +11,9 @@ SIZES = [3, 30]
 
 
 @pytest.fixture(autouse=True)
-def production_caching(settings):
-    """As in production: site-wide fragments (office, follow links, archive months, topics) are
-    cached; the full-page cache stays off so every page is really rendered."""
-    settings.FRAGMENT_CACHE_ENABLED = True
-    for name in ("default", "pages"):
-        caches[name].clear()
-    yield
-    for name in ("default", "pages"):
-        caches[name].clear()
+def production_caching(fragment_caching):
+    """As in production: site-wide fragments (office, follow links, archive months, topics,
+    totals) are cached; the full-page cache stays off so every page is really rendered."""
 
 
 @pytest.fixture
