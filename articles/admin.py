@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from articles.admin_workflow import ReleaseWorkflowAdminMixin
 from articles.forms import ImageAdminForm, ReleaseAdminForm, TagMergeForm
-from articles.images import THUMB_SIZES, picture_html, store_image
+from articles.images import THUMB_SIZES, photo_html, store_image
 from articles.models import Image, Office, Release, SocialLink
 from articles.tags import merge_tags
 from articles.workflow import PUBLISH_PERMISSION
@@ -136,19 +136,20 @@ class ReleaseAdmin(ReleaseWorkflowAdminMixin, VersionAdmin):
         ),
     ]
 
+    def _locked_fields(self, request):
+        """Fields this user may see but never post."""
+        if request.user.has_perm(PUBLISH_PERMISSION):
+            return WORKFLOW_FIELDS
+        return WORKFLOW_FIELDS | PUBLISHER_FIELDS
+
     def get_readonly_fields(self, request, obj=None):
-        fields = {"created", "created_by", "updated", "updated_by", *WORKFLOW_FIELDS}
-        if not request.user.has_perm(PUBLISH_PERMISSION):
-            fields |= PUBLISHER_FIELDS
-        return sorted(fields)
+        return sorted(
+            {"created", "created_by", "updated", "updated_by", *self._locked_fields(request)}
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            forbidden = set(WORKFLOW_FIELDS)
-            if not request.user.has_perm(PUBLISH_PERMISSION):
-                forbidden |= PUBLISHER_FIELDS
-            if forbidden & _posted_fields(request.POST):
-                raise PermissionDenied("Publication fields change only through workflow steps.")
+        if request.method == "POST" and self._locked_fields(request) & _posted_fields(request.POST):
+            raise PermissionDenied("Publication fields change only through workflow steps.")
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
@@ -256,13 +257,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="photo")
     def thumbnail(self, image):
-        return picture_html(image.key, image.width, image.height, image.extension, image.alt,
-                            THUMB_SIZES, lazy=True)  # fmt: skip
+        return photo_html(image, THUMB_SIZES, lazy=True)
 
     @admin.display(description="preview")
     def preview(self, image):
-        return picture_html(image.key, image.width, image.height, image.extension, image.alt,
-                            "(min-width: 60rem) 40rem, 100vw", lazy=False)  # fmt: skip
+        return photo_html(image, "(min-width: 60rem) 40rem, 100vw", lazy=False)
 
     @admin.display(description="caption", ordering="caption")
     def caption_text(self, image):

@@ -99,7 +99,7 @@ class ReleasesFeed(Feed):
         image = release.lead_image
         if image is None:
             return []
-        width = image.rendition_widths()[min(1, len(image.rendition_widths()) - 1)]
+        width = image.standard_width
         name = rendition_name(image.key, width, image.extension)
         mime = "image/png" if image.extension == "png" else "image/jpeg"
         url = absolute_url(self.request, image.url(width=width))

@@ -136,6 +136,11 @@ def rendition_widths(width):
     return [w for w in RENDITION_WIDTHS if w < width] + [width] if width else []
 
 
+def standard_width(widths):
+    """The rendition used where one size must do (a plain src, an enclosure): 960 px or less."""
+    return widths[min(1, len(widths) - 1)]
+
+
 def rendition_name(key, width, extension):
     return f"renditions/{key}/{width}.{extension}"
 
@@ -234,12 +239,18 @@ def responsive_body_images(body):
     return _IMG_TAG.sub(replace, body)
 
 
+def photo_html(image, sizes, *, lazy):
+    """A library photo (an Image) as a responsive <picture>."""
+    return picture_html(image.key, image.width, image.height, image.extension, image.alt, sizes,
+                        lazy=lazy)  # fmt: skip
+
+
 def picture_html(key, width, height, extension, alt, sizes, *, lazy):
     """A <picture> with a WebP srcset, a JPEG/PNG fallback, and the intrinsic size reserved."""
     widths = rendition_widths(width)
     webp = ", ".join(f"{rendition_url(key, w, 'webp')} {w}w" for w in widths)
     fallback = ", ".join(f"{rendition_url(key, w, extension)} {w}w" for w in widths)
-    src = rendition_url(key, widths[min(1, len(widths) - 1)], extension)
+    src = rendition_url(key, standard_width(widths), extension)
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '

@@ -176,10 +176,16 @@ class Image(models.Model):
 
         return rendition_widths(self.width)
 
+    @property
+    def standard_width(self):
+        from articles.images import standard_width
+
+        return standard_width(self.rendition_widths())
+
     def url(self, width=None, extension=None):
         from articles.images import rendition_url
 
-        width = width or self.rendition_widths()[min(1, len(self.rendition_widths()) - 1)]
+        width = width or self.standard_width
         return rendition_url(self.key, width, extension or self.extension)
 
 

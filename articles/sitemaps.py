@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.fragments import cached_live_tags, live_archive_years
 from articles.models import Release
 from articles.pagecache import cached_for_content
+from articles.rendering import absolute_url
 
 NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
 NEWS_SITEMAP_LIMIT = 1000
@@ -99,7 +100,7 @@ def news_sitemap(request):
         .only("title", "slug", "publish_at")
         .newest_first()[:NEWS_SITEMAP_LIMIT]
     )
-    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    base = absolute_url(request, "/").removesuffix("/")
     return render(
         request,
         "sitemap_news.xml",

@@ -36,11 +36,7 @@ class IdsFirstPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(
-            self.object_list.prefetch_related(None).values_list("pk", flat=True)[
-                bottom : bottom + self.per_page
-            ]
-        )
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = with_tag_lists(self.object_list.filter(pk__in=ids)) if ids else []
         return self._get_page(rows, number, self)
 

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from articles import rendering
 from articles.addresses import tag_url
-from articles.images import LEAD_SIZES, picture_html
+from articles.images import LEAD_SIZES, photo_html
 from articles.search import snippet
 from articles.text import dateline_place
 
@@ -35,8 +35,7 @@ def release_image_url(context, release):
 @register.simple_tag
 def photo(image, sizes=LEAD_SIZES, lazy=True):
     """A library photo as a responsive <picture>; its size is reserved so the page never jumps."""
-    return picture_html(image.key, image.width, image.height, image.extension, image.alt, sizes,
-                        lazy=lazy)  # fmt: skip
+    return photo_html(image, sizes, lazy=lazy)
 
 
 @register.simple_tag(takes_context=True)
