@@ -21,6 +21,15 @@ OFFICE_TZ = ZoneInfo("America/New_York")
 # A fixed "now" for tests that pin the clock: Wed 25 Nov 2026, 12:00 in the office.
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=OFFICE_TZ)
 
+# One release field set for each way of not being live at NOW.
+NOT_LIVE = {
+    "draft": {"status": "draft"},
+    "review": {"status": "review"},
+    "withdrawn": {"status": "withdrawn"},
+    "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
+    "expired": {"publish_at": NOW - datetime.timedelta(days=2), "expire_at": NOW},
+}
+
 
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"

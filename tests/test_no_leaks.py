@@ -6,7 +6,6 @@ in with the hidden releases' own dates, slugs and tags), follows every link, fee
 sitemap entry, and fails if a hidden marker shows up anywhere, or if the control does not.
 """
 
-import datetime
 import re
 from collections import deque
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -18,17 +17,10 @@ from django.urls.exceptions import Resolver404
 
 from articles.models import Release
 
-from .conftest import NOW
+from .conftest import NOT_LIVE, NOW
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN = {
-    "draft": {"status": "draft"},
-    "review": {"status": "review"},
-    "withdrawn": {"status": "withdrawn"},
-    "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
-    "expired": {"publish_at": NOW - datetime.timedelta(days=3), "expire_at": NOW},
-}
 HIDDEN_MARK = "qzxhidden"
 CONTROL_MARK = "qzxcontrol"
 MAX_PAGES = 400
@@ -120,7 +112,7 @@ def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
     with time_machine.travel(NOW, tick=False):
         hidden = [
             make_marked(make_release, library_image, state, HIDDEN_MARK, **fields)
-            for state, fields in HIDDEN.items()
+            for state, fields in NOT_LIVE.items()
         ]
         control = make_marked(make_release, library_image, "live", CONTROL_MARK)
         hidden_photos = {key for r in hidden for key in (r.lead_image.key, *photo_keys(r.body))}

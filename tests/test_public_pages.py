@@ -12,17 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Release, SocialLink
 
-from .conftest import NOW, OFFICE_TZ
+from .conftest import NOT_LIVE, NOW, OFFICE_TZ
 
 pytestmark = pytest.mark.django_db
-
-NOT_LIVE = {
-    "draft": {"status": "draft"},
-    "in review": {"status": "review"},
-    "withdrawn": {"status": "withdrawn"},
-    "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
-    "expired": {"publish_at": NOW - datetime.timedelta(days=2), "expire_at": NOW},
-}
 
 
 class Outline(HTMLParser):
