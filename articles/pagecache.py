@@ -18,6 +18,7 @@ local to each worker (memory), since the shared version decides which entries ar
 import gzip
 import logging
 import secrets
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,15 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pressoffice:content-version"
 BOUNDARY_KEY = "pressoffice:boundary:{version}"
+
+
+# The content version a request works under, read once per request by the middleware: every
+# fragment on one page then agrees, and the shared cache is asked once, not once per fragment.
+_request_version = ContextVar("pressoffice_content_version", default=None)
+# This worker's own decoded copies of fragments: unpickling model instances from the cache on
+# every request cost more than the queries they save. An entry is used only under the version
+# and before the moment it was stored with, so it is exactly as fresh as the shared entry.
+_decoded = {}
 
 
 def _safe(call, default=None):
@@ -50,6 +60,10 @@ def _pages():
 
 
 def content_version():
+    return _request_version.get() or _read_content_version()
+
+
+def _read_content_version():
     version = _safe(lambda: _shared().get(VERSION_KEY))
     if version is None:
         version = secrets.token_hex(8)
@@ -101,16 +115,22 @@ def cached_for_content(name, compute):
     """A value computed from live content, reused until the content or the clock changes it."""
     if not settings.FRAGMENT_CACHE_ENABLED:
         return compute()
-    version = content_version()
+    version, now = content_version(), timezone.now()
+    mine = _decoded.get(name)
+    if mine is not None and mine[0] == version and mine[1] > now:
+        return mine[2]
     key = f"pressoffice:fragment:{version}:{name}"
     hit = _safe(lambda: _pages().get(key))
-    if hit is not None and hit[0] > timezone.now():
-        return hit[1]
-    until = valid_until(version)
-    value = compute()
-    ttl = _seconds_until(until)
-    if ttl > 0:
-        _safe(lambda: _pages().set(key, (until, value), timeout=ttl))
+    if hit is not None and hit[0] > now:
+        until, value = hit
+    else:
+        until = valid_until(version)
+        value = compute()
+        ttl = _seconds_until(until)
+        if ttl > 0:
+            _safe(lambda: _pages().set(key, (until, value), timeout=ttl))
+    # Keyed by name alone, so a new version replaces the old copy instead of piling up.
+    _decoded[name] = (version, until, value)
     return value
 
 
@@ -123,6 +143,15 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(self.BYPASS_PREFIXES):
+            return self.get_response(request)
+        token = _request_version.set(_read_content_version())
+        try:
+            return self._respond(request)
+        finally:
+            _request_version.reset(token)
+
+    def _respond(self, request):
         if not self._cacheable_request(request):
             return self.get_response(request)
         version = content_version()

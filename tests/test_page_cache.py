@@ -208,3 +208,22 @@ def test_cached_pages_go_out_compressed_to_readers_that_accept_gzip(client, make
         assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 2
     assert packed["X-Page-Cache"] == "hit"
     assert packed["ETag"] != plain["ETag"], "one ETag per encoding"
+
+
+def test_fragments_kept_in_worker_memory_follow_changes_and_the_clock(
+    client, settings, make_release, committed
+):
+    """With the page cache off, the site-wide fragments each worker keeps decoded in memory are
+    still replaced by the next change and never outlive an embargo minute."""
+    settings.PAGE_CACHE_ENABLED = False
+    with time_machine.travel(NOW, tick=False) as clock:
+        make_release("Out already", publish_at=NOW - MINUTE, tags=["Energy"])
+        make_release("Embargoed", publish_at=NOW + MINUTE, tags=["Budget"])
+        first = get(client, "/news/search/").text
+        assert "Follow us on" not in first and "Budget" not in first
+
+        committed(lambda: SocialLink.objects.create(platform="x", url="https://x.example/o"))
+        assert "Follow us on" in get(client, "/news/search/").text
+
+        clock.shift(MINUTE)
+        assert "Budget" in get(client, "/news/search/").text  # the topic choices
