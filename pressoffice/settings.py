@@ -87,6 +87,18 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pressoffice.urls"
 
 TEMPLATES = [
+    # Public pages (templates/public/, Jinja2, chosen for speed: see articles/templating.py).
+    # Listed first, so 404.html and 500.html come from here too.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "public"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "articles.templating.environment",
+            "context_processors": ["articles.context_processors.site"],
+        },
+    },
+    # The admin and the XML sitemaps.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

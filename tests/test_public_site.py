@@ -149,7 +149,7 @@ def results(client, query):
     with time_machine.travel(NOW, tick=False):
         response = client.get(f"/news/search/{query}")
     assert response.status_code == 200, query
-    return response, [r.title for r in response.context["releases"]]
+    return response, [r.title for r in response.context_data["releases"]]
 
 
 def test_search_finds_live_releases_only(client, searchable):
@@ -395,9 +395,9 @@ def test_related_releases_share_tags_and_are_live(client, make_release):
         make_release("Draft sharing", tags=["a", "b"], status="draft")
         response = client.get(release.get_absolute_url())
     # Newest first among those sharing a tag; drafts and unrelated releases never.
-    assert [r.title for r in response.context["related"]] == ["Shares one", "Shares two"]
-    assert response.context["previous_release"].title == "Shares one"
-    assert response.context["next_release"].title == "Shares none"
+    assert [r.title for r in response.context_data["related"]] == ["Shares one", "Shares two"]
+    assert response.context_data["previous_release"].title == "Shares one"
+    assert response.context_data["next_release"].title == "Shares none"
     assert 'rel="prev"' in response.text and 'rel="next"' in response.text
 
 
@@ -414,5 +414,5 @@ def test_older_and_newer_links_break_ties_in_publish_time_by_id(client, make_rel
     moment = local(2026, 11, 10, 9)
     first, second, third = (make_release(f"Same minute {n}", publish_at=moment) for n in range(3))
     response = client.get(second.get_absolute_url())
-    assert response.context["previous_release"] == first
-    assert response.context["next_release"] == third
+    assert response.context_data["previous_release"] == first
+    assert response.context_data["next_release"] == third
