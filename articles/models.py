@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -234,7 +235,7 @@ class ReleaseQuerySet(models.QuerySet):
         An ordered index scan that stops after `limit` matches; ranking by the number of shared
         tags instead meant grouping every release of every tag, on every detail page.
         """
-        tag_ids = [tag.pk for tag in release.tags.all()]
+        tag_ids = [tag.pk for tag in release.tag_list]
         if not tag_ids:
             return self.none()
         shares_a_tag = TaggedItem.objects.filter(
@@ -279,6 +280,7 @@ class TagLink(NamedTuple):
 
     name: str
     slug: str
+    pk: int
 
 
 def with_tag_lists(releases):
@@ -298,10 +300,10 @@ def with_tag_lists(releases):
                 object_id__in=list(by_release),
             )
             .order_by("tag__name")
-            .values_list("object_id", "tag__name", "tag__slug")
+            .values_list("object_id", "tag__name", "tag__slug", "tag_id")
         )
-        for object_id, name, slug in rows:
-            by_release[object_id].tag_list.append(TagLink(name, slug))
+        for object_id, name, slug, tag_id in rows:
+            by_release[object_id].tag_list.append(TagLink(name, slug, tag_id))
     return releases
 
 
@@ -507,6 +509,12 @@ class Release(models.Model):
     def get_absolute_url(self):
         day = timezone.localdate(self.publish_at or self.created or timezone.now())
         return release_url(day, self.slug)
+
+    @cached_property
+    def tag_list(self):
+        """Its tags as TagLinks, sorted by name; pages of cards fill these in one query."""
+        with_tag_lists([self])
+        return self.__dict__["tag_list"]
 
     def _unused_slug(self):
         base = slugify(self.title)[:190].strip("-") or "release"

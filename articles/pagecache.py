@@ -111,8 +111,12 @@ def _seconds_until(moment):
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def cached_for_content(name, compute):
-    """A value computed from live content, reused until the content or the clock changes it."""
+def cached_for_content(name, compute, keep_decoded=True):
+    """A value computed from live content, reused until the content or the clock changes it.
+
+    `keep_decoded=False` for values named per release: only the size-limited cache holds
+    those, so a worker's memory does not grow with the number of releases read.
+    """
     if not settings.FRAGMENT_CACHE_ENABLED:
         return compute()
     version, now = content_version(), timezone.now()
@@ -129,8 +133,9 @@ def cached_for_content(name, compute):
         ttl = _seconds_until(until)
         if ttl > 0:
             _safe(lambda: _pages().set(key, (until, value), timeout=ttl))
-    # Keyed by name alone, so a new version replaces the old copy instead of piling up.
-    _decoded[name] = (version, until, value)
+    if keep_decoded:
+        # Keyed by name alone, so a new version replaces the old copy instead of piling up.
+        _decoded[name] = (version, until, value)
     return value
 
 

@@ -7,21 +7,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from articles.models import PreviewLink, Release
+from articles.fragments import neighbours
+from articles.models import PreviewLink
 
 
 def render_preview(request, release):
-    live = Release.objects.live()
     response = TemplateResponse(
         request,
         "articles/release_detail.html",
-        {
-            "release": release,
-            "preview": True,
-            "related": live.related_to(release),
-            "previous_release": live.before(release) if release.publish_at else None,
-            "next_release": live.after(release) if release.publish_at else None,
-        },
+        {"release": release, "preview": True, **neighbours(release, cached=False)},
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"

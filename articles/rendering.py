@@ -98,6 +98,6 @@ def news_article(request, release, image_url):
         "image": [image_url],
         **({"thumbnailUrl": image_url} if release.lead_image_id else {}),
         "articleSection": release.get_kind_display(),
-        "keywords": [tag.name for tag in release.tags.all()],
+        "keywords": [tag.name for tag in release.tag_list],
         "isAccessibleForFree": True,
     }

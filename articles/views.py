@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from articles.archive import month_bounds, year_bounds
 from articles.forms import SearchForm
-from articles.fragments import cached_live_tags, live_archive_years
+from articles.fragments import cached_live_tags, live_archive_years, neighbours
 from articles.models import Release, with_tag_lists
 from articles.pagecache import cached_for_content
 from articles.search import search
@@ -174,9 +174,7 @@ class ReleaseDetailView(DetailView):
     context_object_name = "release"
 
     def get_queryset(self):
-        return (
-            Release.objects.live().select_related("office").prefetch_related("tags", "corrections")
-        )
+        return Release.objects.live().select_related("office", "lead_image")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -187,10 +185,4 @@ class ReleaseDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        release, live = self.object, Release.objects.live()
-        return super().get_context_data(
-            related=live.related_to(release),
-            previous_release=live.before(release),
-            next_release=live.after(release),
-            **kwargs,
-        )
+        return super().get_context_data(**neighbours(self.object), **kwargs)

@@ -217,13 +217,15 @@ def test_fragments_kept_in_worker_memory_follow_changes_and_the_clock(
     still replaced by the next change and never outlive an embargo minute."""
     settings.PAGE_CACHE_ENABLED = False
     with time_machine.travel(NOW, tick=False) as clock:
-        make_release("Out already", publish_at=NOW - MINUTE, tags=["Energy"])
+        out = make_release("Out already", publish_at=NOW - MINUTE, tags=["Energy"])
         make_release("Embargoed", publish_at=NOW + MINUTE, tags=["Budget"])
         first = get(client, "/news/search/").text
         assert "Follow us on" not in first and "Budget" not in first
+        assert "Newer release" not in get(client, out.get_absolute_url()).text
 
         committed(lambda: SocialLink.objects.create(platform="x", url="https://x.example/o"))
         assert "Follow us on" in get(client, "/news/search/").text
 
         clock.shift(MINUTE)
         assert "Budget" in get(client, "/news/search/").text  # the topic choices
+        assert "Embargoed" in get(client, out.get_absolute_url()).text  # its newer neighbour

@@ -414,5 +414,5 @@ def test_older_and_newer_links_break_ties_in_publish_time_by_id(client, make_rel
     moment = local(2026, 11, 10, 9)
     first, second, third = (make_release(f"Same minute {n}", publish_at=moment) for n in range(3))
     response = client.get(second.get_absolute_url())
-    assert response.context_data["previous_release"] == first
-    assert response.context_data["next_release"] == third
+    assert response.context_data["previous_release"].url == first.get_absolute_url()
+    assert response.context_data["next_release"].url == third.get_absolute_url()
