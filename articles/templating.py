@@ -6,11 +6,12 @@ The admin keeps Django templates. Every helper a public template may call is def
 """
 
 import datetime
+from functools import lru_cache
 from itertools import groupby
 from urllib.parse import quote, urlencode
 
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from jinja2 import Environment
@@ -47,8 +48,15 @@ def environment(**options):
     return env
 
 
-def url(name, *args, **kwargs):
-    return reverse(name, args=args, kwargs=kwargs or None)
+def url(name, *args):
+    """{% url %}: the header, footer and archive links are the same on every page, so each
+    address is reversed once per worker (the URLconf cannot change while it runs)."""
+    return _reverse(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=4096)
+def _reverse(script_prefix, name, args):
+    return reverse(name, args=args)
 
 
 def date(value, format_string):
@@ -57,6 +65,8 @@ def date(value, format_string):
         return ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    if format_string == "c":  # what Django's "c" gives, without building a formatter
+        return value.isoformat()
     return dateformat.format(value, format_string)
 
 

@@ -17,7 +17,8 @@ from articles.search import search
 
 class IdsFirstPaginator(Paginator):
     """Deep pages cost what page 1 costs: the page's ids come from the index alone (an OFFSET
-    over index entries, not rows), then only those rows are loaded, in the same order.
+    over index entries, not rows), then only those rows are loaded, in the same order. Page 1
+    skips the first step: with nothing to skip, one ordered scan with a limit is enough.
 
     With a `count_key`, the total is a fragment cached until content or the clock changes it,
     so a list of 100,000 releases does not count them on every request.
@@ -36,13 +37,16 @@ class IdsFirstPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom == 0:
+            return self._get_page(list(self.object_list[: self.per_page]), number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = with_tag_lists(self.object_list.filter(pk__in=ids)) if ids else []
+        rows = list(self.object_list.filter(pk__in=ids)) if ids else []
         return self._get_page(rows, number, self)
 
 
 class LiveReleasesMixin:
-    """Shared by every public list: live releases only, 20 a page, newest first.
+    """Shared by every public list: live releases only, 20 a page, newest first, as cards
+    that show their tags (`cards_show_tags`), with any pinned releases above them.
 
     With `empty_is_404`, a list with nothing live on it answers 404, like a page that never
     existed (not ListView.allow_empty, which costs an extra query: the paginator counts anyway).
@@ -52,6 +56,7 @@ class LiveReleasesMixin:
     paginator_class = IdsFirstPaginator
     context_object_name = "releases"
     empty_is_404 = False
+    cards_show_tags = True
 
     def get_queryset(self):
         return Release.objects.live().for_listing().newest_first()
@@ -63,10 +68,17 @@ class LiveReleasesMixin:
     def get_paginator(self, *args, **kwargs):
         return super().get_paginator(*args, count_key=self.count_key(), **kwargs)
 
+    def pinned_releases(self, page):
+        """Releases shown above this page's own, as `featured`."""
+        return []
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.empty_is_404 and context["paginator"].count == 0:
             raise Http404("Nothing live here.")
+        context["featured"] = self.pinned_releases(context["page_obj"])
+        if self.cards_show_tags:  # one query for every card on the page
+            with_tag_lists([*context["featured"], *context["object_list"]])
         return context
 
 
@@ -88,12 +100,14 @@ class ReleaseListView(LiveReleasesMixin, ListView):
         # cannot match to the (status, featured, publish_at) index.
         return super().get_queryset().filter(featured__in=[False])
 
+    def pinned_releases(self, page):
+        if page.number != 1:
+            return []
+        live = Release.objects.live().for_listing().filter(featured__in=[True]).newest_first()
+        return list(live[: self.featured_limit])
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(archive_years=live_archive_years(), **kwargs)
-        if context["page_obj"].number == 1:
-            live = Release.objects.live().for_listing().filter(featured__in=[True]).newest_first()
-            context["featured"] = with_tag_lists(live[: self.featured_limit])
-        return context
+        return super().get_context_data(archive_years=live_archive_years(), **kwargs)
 
 
 class TagView(LiveReleasesMixin, ListView):
@@ -144,6 +158,7 @@ class ArchiveView(LiveReleasesMixin, ListView):
 
 class SearchView(LiveReleasesMixin, ListView):
     template_name = "articles/search.html"
+    cards_show_tags = False  # results show a snippet instead
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None, tags=cached_live_tags())
