@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.forms.renderers import Jinja2
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -15,6 +16,10 @@ from articles.tags import canonical_tag_names
 
 
 class SearchForm(forms.Form):
+    # Django's Jinja2 widget templates, like the page around the form: the topic list's
+    # hundreds of <option>s took half the search page's time through Django templates.
+    default_renderer = Jinja2()
+
     q = forms.CharField(label="Search releases", required=False, strip=True)
     kind = forms.ChoiceField(
         label="Type",

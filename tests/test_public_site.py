@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -185,6 +186,11 @@ def test_bad_search_options_are_messages_not_errors(client, searchable):
     assert titles == []
     assert "Please correct the search options" in response.text
     assert "Enter a valid date." in response.text
+    # Each marked field names the message that explains it, and that message is on the page.
+    described = re.findall(r'aria-describedby="([^"]+)"', response.text)
+    assert len(described) == 3
+    for target in described:
+        assert response.text.count(f'id="{target}"') == 1, target
     response, _ = results(client, "?date_from=2026-06-02&date_to=2026-06-01")
     assert "The end date is before the start date." in response.text
     assert results(client, "?date_to=9999-12-31")[0].status_code == 200
