@@ -102,7 +102,9 @@ def seed(n, *, seed_value=42):
             )
         made += len(releases)
     # Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would give a
-    # live site: without them the planners guess, and guess badly, after a bulk load.
+    # live site: without them the planners guess, and guess badly, after a bulk load. VACUUM
+    # also merges the search index's pending list, as autovacuum soon would: until then every
+    # search reads the whole list (1.7 ms instead of 0.1 ms per term at 10,000 releases).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return n / (time.perf_counter() - started)
