@@ -13,10 +13,12 @@ class ArticlesConfig(AppConfig):
         from articles import models
         from articles.pagecache import content_changed
         from articles.roles import create_roles_after_migrate
+        from articles.sqlite_search import ensure_index_after_migrate
         from articles.workflow import release_went_live
 
         # After every migrate, once the permissions exist, the groups match articles/roles.py.
         post_migrate.connect(create_roles_after_migrate, sender=self)
+        post_migrate.connect(ensure_index_after_migrate, sender=self)
 
         # Anything a public page shows makes every cached page stale once it is committed.
         public = [models.Release, models.Office, models.SocialLink, models.Image,

@@ -1,7 +1,9 @@
-"""Searching live releases: PostgreSQL full-text search, or a plain word match on SQLite.
+"""Searching live releases: PostgreSQL full-text search, or SQLite's FTS5.
 
 On PostgreSQL, migration 0002 keeps a stored tsvector column (title weighted A, summary B,
-body C) with a GIN index: matching uses the index and ranking reads the stored vector.
+body C) with a GIN index: matching uses the index and ranking reads the stored vector, and
+results come best first. On SQLite (articles/sqlite_search.py) every word must start a word
+of the title, summary or body; results come newest first.
 """
 
 import html
@@ -14,9 +16,11 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
+
+from articles import sqlite_search
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -64,11 +68,13 @@ def search(queryset, text):
             .order_by("-rank", "-publish_at", "-id")
         )
     terms = words(text)
-    for term in terms:
-        queryset = queryset.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
-        )
-    return queryset if terms else queryset.none()
+    if not terms:
+        return queryset.none()
+    matching = RawSQL(
+        f"SELECT rowid FROM {sqlite_search.TABLE} WHERE {sqlite_search.TABLE} MATCH %s",
+        [sqlite_search.match_expression(terms)],
+    )
+    return queryset.filter(pk__in=matching)
 
 
 def words(text):
