@@ -181,6 +181,17 @@ def test_search_says_so_when_nothing_matches(client, searchable):
     assert "No releases match “zebra”" in response.text
 
 
+def test_topic_choices_are_escaped_and_the_chosen_one_is_selected(client, make_release):
+    make_release("Tagged", tags=['Ports & "Harbors" <2026>', "Weather"])
+    response = client.get("/news/search/", {"tag": "ports-harbors-2026"})
+    assert (
+        '<option value="ports-harbors-2026" selected>'
+        "Ports &amp; &quot;Harbors&quot; &lt;2026&gt;</option>" in response.text
+    )
+    assert '<option value="weather">Weather</option>' in response.text
+    assert response.text.count(" selected>") == 2  # the topic, and "Any type"
+
+
 def test_bad_search_options_are_messages_not_errors(client, searchable):
     response, titles = results(client, "?date_from=2026-13-45&kind=bogus&tag=no-such")
     assert titles == []
