@@ -90,6 +90,18 @@ class ReleaseWorkflowAdminMixin:
         if request.method != "POST":
             raise Http404("Use the buttons on the release page.")
 
+    def _attempt(self, request, permission, action, *args, **kwargs):
+        """Run a workflow action: (True, its result), or (False, None) if it was refused.
+        Refused for want of `permission`: 403. Refused by the rules (the wrong state, a bad
+        time): the reason, as a message on the release page."""
+        try:
+            return True, action(*args, **kwargs)
+        except WorkflowError as error:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied(str(error)) from None
+            self.message_user(request, str(error), messages.ERROR)
+            return False, None
+
     # Workflow -----------------------------------------------------------------------------------
 
     def workflow_view(self, request, pk):
@@ -101,17 +113,18 @@ class ReleaseWorkflowAdminMixin:
                 self.message_user(request, " ".join(errors), messages.ERROR)
             return self._back(release)
         data = form.cleaned_data
-        try:
-            take_step(release, data["step"], request.user, note=data["note"], when=data["when"])
-        except WorkflowError as error:
-            if data["step"] in STEPS and not request.user.has_perm(STEPS[data["step"]].permission):
-                raise PermissionDenied(str(error)) from None
-            self.message_user(request, str(error), messages.ERROR)
+        step = STEPS.get(data["step"])
+        if step is None:
+            self.message_user(request, f"Unknown step “{data['step']}”.", messages.ERROR)
+            return self._back(release)
+        done, _ = self._attempt(
+            request, step.permission, take_step, release, data["step"], request.user,
+            note=data["note"], when=data["when"],
+        )  # fmt: skip
+        if not done:
             return self._back(release)
         release.refresh_from_db()
-        self.message_user(
-            request, f"{STEPS[data['step']].label}: the release is now {release.state_label}."
-        )
+        self.message_user(request, f"{step.label}: the release is now {release.state_label}.")
         return self._back(release)
 
     def _bulk(self, request, queryset, step_name):
@@ -161,28 +174,24 @@ class ReleaseWorkflowAdminMixin:
                 request, "Give the link a valid lifetime (1–720 hours).", messages.ERROR
             )
             return self._back(release)
-        try:
-            link = create_preview_link(
-                release,
-                request.user,
-                note=form.cleaned_data["note"],
-                hours=form.cleaned_data["hours"],
-            )
-        except WorkflowError as error:
-            raise PermissionDenied(str(error)) from None
-        url = request.build_absolute_uri(link.get_absolute_url())
-        self.message_user(request, f"Share link created: {url}", messages.SUCCESS)
+        done, link = self._attempt(
+            request, PUBLISH_PERMISSION, create_preview_link, release, request.user,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if done:
+            url = request.build_absolute_uri(link.get_absolute_url())
+            self.message_user(request, f"Share link created: {url}", messages.SUCCESS)
         return self._back(release)
 
     def revoke_view(self, request, pk, link_id):
         self._post_only(request)
         release = self._release_or_404(request, pk)
         link = get_object_or_404(PreviewLink, pk=link_id, release=release)
-        try:
-            revoke_preview_link(link, request.user)
-        except WorkflowError as error:
-            raise PermissionDenied(str(error)) from None
-        self.message_user(request, "Share link revoked; it now answers 404.", messages.SUCCESS)
+        done, _ = self._attempt(
+            request, PUBLISH_PERMISSION, revoke_preview_link, link, request.user
+        )
+        if done:
+            self.message_user(request, "Share link revoked; it now answers 404.", messages.SUCCESS)
         return self._back(release)
 
     def correction_view(self, request, pk):
@@ -192,14 +201,12 @@ class ReleaseWorkflowAdminMixin:
         if not form.is_valid():
             self.message_user(request, "Write the correction first.", messages.ERROR)
             return self._back(release)
-        try:
-            add_correction(release, request.user, form.cleaned_data["text"])
-        except WorkflowError as error:
-            if not request.user.has_perm(PUBLISH_PERMISSION):
-                raise PermissionDenied(str(error)) from None
-            self.message_user(request, str(error), messages.ERROR)
-            return self._back(release)
-        self.message_user(request, "Correction published.", messages.SUCCESS)
+        text = form.cleaned_data["text"]
+        done, _ = self._attempt(
+            request, PUBLISH_PERMISSION, add_correction, release, request.user, text
+        )
+        if done:
+            self.message_user(request, "Correction published.", messages.SUCCESS)
         return self._back(release)
 
     # Revisions: VersionAdmin lists them in the history; one opens here as a comparison -------

@@ -7,9 +7,9 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.images import responsive_body_images
@@ -40,16 +40,12 @@ def body_html(release):
 
 
 def corrections_html(release):
-    """The dated public corrections under a release, for feeds (pages use a template)."""
+    """The dated public corrections under a release, as its page and every feed show them."""
     corrections = list(release.corrections.all())
     if not corrections:
         return ""
-    items = format_html_join(
-        "",
-        "<li><strong>Correction, {}:</strong> {}</li>",
-        ((date_format(timezone.localtime(c.created), "F j, Y"), c.text) for c in corrections),
-    )
-    return format_html('<ul class="corrections">{}</ul>', items)
+    html = render_to_string("articles/includes/corrections.html", {"corrections": corrections})
+    return mark_safe(html.strip())
 
 
 def published_html(release):

@@ -32,6 +32,7 @@ def environment(**options):
         release_image_url=release_image_url,
         photo=photo,
         release_body=rendering.body_html,
+        corrections_html=rendering.corrections_html,
         release_json_ld=release_json_ld,
         share_links=share_links,
         search_snippet=search_snippet,

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
@@ -126,13 +127,11 @@ class TagView(LiveReleasesMixin, ListView):
 
 
 class ArchiveView(LiveReleasesMixin, ListView):
-    """A year (/news/2026/) or a month (/news/2026/05/) of live releases, under date headings."""
+    """A year (/news/2026/) or a month (/news/2026/05/) of live releases, under date headings:
+    a year's under its months, a month's under its days."""
 
+    template_name = "articles/archive.html"
     empty_is_404 = True
-
-    def get_template_names(self):
-        monthly = self.month is not None
-        return ["articles/archive_month.html" if monthly else "articles/archive_year.html"]
 
     def count_key(self):
         return f"archive:{self.year}:{self.month}"
@@ -147,11 +146,12 @@ class ArchiveView(LiveReleasesMixin, ListView):
         return super().get_queryset().filter(publish_at__gte=start, publish_at__lt=end)
 
     def get_context_data(self, **kwargs):
-        years = live_archive_years()
+        monthly = self.month is not None
         return super().get_context_data(
-            archive_years=years,
-            archive_year=next((y for y in years if y.year == self.year), None),
-            period=self.start,
+            archive_years=live_archive_years(),
+            period_name=date_format(self.start, "F Y") if monthly else str(self.year),
+            group_format="l, F j, Y" if monthly else "F Y",
+            current_month=self.start.date() if monthly else None,
             **kwargs,
         )
 
