@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the views' exceptions first: a database outage is a 503, not a 500.
+    "pressoffice.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "pressoffice.urls"

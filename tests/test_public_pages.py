@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Release, SocialLink
@@ -255,6 +255,35 @@ def test_server_error_page_is_friendly_and_needs_no_database(client, monkeypatch
     assert "Something went wrong" in response.text
     assert "database is on fire" not in response.text
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize("error", [OperationalError("database is locked"), InterfaceError("gone")])
+def test_a_database_outage_is_a_503_that_says_to_come_back(client, monkeypatch, error):
+    def unavailable(self):
+        raise error
+
+    monkeypatch.setattr("articles.views.ReleaseListView.get_queryset", unavailable)
+    client.raise_request_exception = False
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60" and response["Cache-Control"] == "no-store"
+    assert "Back in a moment" in response.text and str(error) not in response.text
+    assert len(queries) == 0
+
+
+def test_pages_in_the_page_cache_outlive_a_database_outage(client, fragment_caching, monkeypatch):
+    fragment_caching.PAGE_CACHE_ENABLED = True
+    assert client.get("/news/").status_code == 200
+
+    def unavailable(self):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("articles.views.ReleaseListView.get_queryset", unavailable)
+    response = client.get("/news/")
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+    client.raise_request_exception = False
+    assert client.get("/news/?page=2").status_code == 503  # not cached: the outage shows
 
 
 @pytest.mark.parametrize(
