@@ -11,7 +11,7 @@ from taggit.models import Tag
 from articles.archive import month_bounds, year_bounds
 from articles.forms import SearchForm
 from articles.fragments import cached_live_tags, live_archive_years, neighbours
-from articles.models import Release, with_tag_lists
+from articles.models import CARD_FIELDS, Release, with_tag_lists
 from articles.pagecache import cached_for_content
 from articles.search import search
 
@@ -162,7 +162,8 @@ class SearchView(LiveReleasesMixin, ListView):
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None, tags=cached_live_tags())
-        releases = super().get_queryset()
+        # Each result shows an excerpt of its body (search.snippet); cards do not load it.
+        releases = super().get_queryset().only(*CARD_FIELDS, "body")
         if not self.form.has_criteria():
             return releases.none()
         criteria = self.form.cleaned_data
