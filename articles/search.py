@@ -7,8 +7,8 @@ of the title, summary or body; results come newest first. Either way each result
 same kind of excerpt, made here from its text (`snippet`).
 """
 
-import html
 import re
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
@@ -17,6 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 
 from articles import sqlite_search
+from articles.text import html_to_text
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -28,7 +29,6 @@ SNIPPET_CHARS = 260
 # Endings dropped from a search word before marking it in the text, so that "harbors" marks
 # "harbor" as the full-text search found it. Marking only: the databases do the matching.
 _ENDINGS = ("ing", "ed", "es", "s")
-_TAG = re.compile(r"<[^>]*>")
 
 
 def search_document():
@@ -78,7 +78,7 @@ def snippet(release, text):
     every results page (7 ms, a third of the page), and so the same on both databases.
     """
     pattern = _marking_pattern(text)
-    body = plain_text(release.body)
+    body = _one_line(html_to_text(release.body))
     found = pattern.search(body) if pattern else None
     excerpt = _around(body, found.start()) if found else _around(_one_line(release.summary), 0)
     if pattern:
@@ -86,16 +86,12 @@ def snippet(release, text):
     return escape(excerpt).replace(START, "<mark>").replace(STOP, "</mark>")
 
 
-def plain_text(fragment):
-    """Sanitised HTML (see Release.save) as one line of text, without our marker characters."""
-    return _one_line(html.unescape(_TAG.sub(" ", fragment or "")))
-
-
 def _one_line(text):
-    """Plain text (a summary is typed, not HTML) on one line, without our marker characters."""
+    """Plain text on one line, without our marker characters."""
     return " ".join((text or "").replace(START, " ").replace(STOP, " ").split())
 
 
+@lru_cache(maxsize=64)  # one search's results all mark the same words
 def _marking_pattern(text):
     stems = set()
     for term in words(text):

@@ -44,6 +44,11 @@ def test_only_our_marks_are_html_whatever_the_text_or_the_query():
     assert "\x02" not in text and "\x03" not in text
 
 
+def test_the_excerpt_reads_as_the_page_does_whatever_the_markup():
+    body = '<p>The harbor was <em>dredged</em>.</p><p><img alt="a > b" src="/x.jpg">Done.</p>'
+    assert snippet(release(body), "harbor") == "The <mark>harbor</mark> was dredged. Done."
+
+
 @pytest.mark.django_db
 def test_results_pages_show_marked_excerpts_on_either_database(client, make_release):
     make_release("Dredging plan", body=LONG_BODY)
