@@ -34,8 +34,9 @@ VERSION_KEY = "pressoffice:content-version"
 BOUNDARY_KEY = "pressoffice:boundary:{version}"
 
 
-# The content version a request works under, read once per request by the middleware: every
-# fragment on one page then agrees, and the shared cache is asked once, not once per fragment.
+# The content version a request works under: read from the shared cache on first use within a
+# request (the middleware gives each request its own slot), so every fragment on one page agrees
+# and the shared cache is asked at most once per request, and not at all when nothing needs it.
 _request_version = ContextVar("pressoffice_content_version", default=None)
 # This worker's own decoded copies of fragments: unpickling model instances from the cache on
 # every request cost more than the queries they save. An entry is used only under the version
@@ -60,7 +61,12 @@ def _pages():
 
 
 def content_version():
-    return _request_version.get() or _read_content_version()
+    slot = _request_version.get()
+    if slot is None:  # outside a request: a command, a test, the shell
+        return _read_content_version()
+    if not slot:
+        slot.append(_read_content_version())
+    return slot[0]
 
 
 def _read_content_version():
@@ -150,7 +156,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.path.startswith(self.BYPASS_PREFIXES):
             return self.get_response(request)
-        token = _request_version.set(_read_content_version())
+        token = _request_version.set([])
         try:
             return self._respond(request)
         finally:
