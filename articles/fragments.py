@@ -1,4 +1,5 @@
-"""Site-wide facts every public page may show, computed once per content change (or boundary)."""
+"""What public pages show of content beyond their own, computed once per content change (or
+boundary): site-wide facts every page may show, and each release's neighbours."""
 
 import datetime
 from typing import NamedTuple

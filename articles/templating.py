@@ -10,6 +10,7 @@ from functools import lru_cache
 from itertools import groupby
 from urllib.parse import quote, urlencode
 
+from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone
@@ -41,7 +42,7 @@ def environment(**options):
     )
     env.filters.update(
         date=date,
-        pluralize=pluralize,
+        pluralize=defaultfilters.pluralize,
         tag_url=tag_url,
         dateline_place=dateline_place,
         group_by_date=group_by_date,
@@ -69,10 +70,6 @@ def date(value, format_string):
     if format_string == "c":  # what Django's "c" gives, without building a formatter
         return value.isoformat()
     return dateformat.format(value, format_string)
-
-
-def pluralize(count, suffix="s"):
-    return "" if count == 1 else suffix
 
 
 def group_by_date(releases, format_string):
