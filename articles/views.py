@@ -104,8 +104,8 @@ class ReleaseListView(LiveReleasesMixin, ListView):
     def pinned_releases(self, page):
         if page.number != 1:
             return []
-        live = Release.objects.live().for_listing().filter(featured__in=[True]).newest_first()
-        return list(live[: self.featured_limit])
+        featured = super().get_queryset().filter(featured__in=[True])  # the mixin's live list
+        return list(featured[: self.featured_limit])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive_years=live_archive_years(), **kwargs)
