@@ -11,12 +11,12 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         from articles import models
-        from articles.pagecache import content_changed
-        from articles.roles import create_roles_after_migrate
-        from articles.sqlite_search import ensure_index_after_migrate
-        from articles.workflow import release_went_live
+        from articles.editorial.roles import create_roles_after_migrate
+        from articles.editorial.workflow import release_went_live
+        from articles.public.caching import content_changed
+        from articles.public.search_index import ensure_index_after_migrate
 
-        # After every migrate, once the permissions exist, the groups match articles/roles.py.
+        # After every migrate, once the permissions exist, the groups match editorial/roles.py.
         post_migrate.connect(create_roles_after_migrate, sender=self)
         post_migrate.connect(ensure_index_after_migrate, sender=self)
 

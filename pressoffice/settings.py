@@ -75,7 +75,7 @@ MIDDLEWARE = [
     # ETag/304 for every page, cached or not; then the page cache, before anything that could
     # touch a session.
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.pagecache.PublicPageCacheMiddleware",
+    "articles.public.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,15 +89,15 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pressoffice.urls"
 
 TEMPLATES = [
-    # Public pages (templates/public/, Jinja2, chosen for speed: see articles/templating.py).
+    # Public pages (templates/public/, Jinja2, for speed: see articles/public/environment.py).
     # Listed first, so 404.html and 500.html come from here too.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "public"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "articles.templating.environment",
-            "context_processors": ["articles.context_processors.site"],
+            "environment": "articles.public.environment.environment",
+            "context_processors": ["articles.public.presentation.site"],
         },
     },
     # The admin and the XML sitemaps.
@@ -110,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.public.presentation.site",
             ],
         },
     },
@@ -155,8 +155,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
-# The full-page cache for anonymous readers (articles/pagecache.py), and how long a CDN or proxy
-# may keep a public page: it cannot know the next embargo minute, so keep this short.
+# The full-page cache for anonymous readers (articles/public/caching.py), and how long a CDN or
+# proxy may keep a public page: it cannot know the next embargo minute, so keep this short.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 # Site-wide facts (office, follow links, archive months, topics) computed once per content change.
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
@@ -188,7 +188,7 @@ STORAGES = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Uploads: photos are checked against these before anything is stored (articles/images.py).
+# Uploads: photos are checked against these before anything is stored (articles/photos/uploads.py).
 IMAGE_MAX_BYTES = int(env("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", str(40_000_000)))
 # Request bounds: form fields (not files) in memory, files above 2.5 MB spill to a temp file,

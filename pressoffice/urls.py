@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.previews import share_link_view
-from articles.sitemaps import SITEMAPS, news_sitemap
-from articles.views import ReleaseListView
+from articles.editorial.previews import share_link_view
+from articles.photos.views import rendition
+from articles.public.sitemaps import SITEMAPS, news_sitemap
+from articles.public.views import ReleaseListView
 from pressoffice import views
 
 admin.site.site_header = "Press Office"
@@ -16,7 +17,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("", ReleaseListView.as_view(), name="home"),
-    path("news/", include("articles.urls")),
+    path("news/", include("articles.public.urls")),
     # An index of one sitemap per section: a sitemap file holds at most 50,000 addresses.
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
@@ -29,8 +30,6 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", share_link_view, name="preview_link"),
     path("healthz/", views.healthz, name="healthz"),
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", views.rendition, name="rendition"
-    ),
+    path(f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", rendition, name="rendition"),
     path("admin/", admin.site.urls),
 ]

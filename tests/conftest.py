@@ -1,34 +1,19 @@
-"""Shared fixtures: an office, a release maker, an editor, a pinned clock."""
+"""Shared fixtures: an office, a release maker, people in each role, a photo, caching."""
 
 import datetime
-import io
 import os
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from PIL import Image as PILImage
 
-from articles.images import clean_upload, store_image
+from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER, ensure_roles
 from articles.models import Image, Office, Release
-
-OFFICE_TZ = ZoneInfo("America/New_York")
-# A fixed "now" for tests that pin the clock: Wed 25 Nov 2026, 12:00 in the office.
-NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=OFFICE_TZ)
-
-# One release field set for each way of not being live at NOW.
-NOT_LIVE = {
-    "draft": {"status": "draft"},
-    "review": {"status": "review"},
-    "withdrawn": {"status": "withdrawn"},
-    "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
-    "expired": {"publish_at": NOW - datetime.timedelta(days=2), "expire_at": NOW},
-}
+from articles.photos.uploads import clean_upload, store_image
+from tests.support import photo_bytes
 
 
 def pytest_report_header(config):
@@ -60,18 +45,6 @@ def media_root(tmp_path_factory):
         yield root
 
 
-def photo_bytes(width=1200, height=800, fmt="JPEG", color=(20, 90, 160), exif=None, mode="RGB"):
-    """An image made here, nothing downloaded: a gradient so encoders have something to do."""
-    image = PILImage.new(mode, (width, height), color)
-    for x in range(0, width, max(1, width // 16)):
-        image.paste((x % 256, 120, 200) if mode == "RGB" else (x % 256, 120, 200, 128),
-                    (x, 0, x + max(1, width // 32), height))  # fmt: skip
-    buffer = io.BytesIO()
-    kwargs = {"exif": exif} if exif is not None else {}
-    image.save(buffer, fmt, **kwargs)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def library_image(db):
     """library_image(**fields): a photo stored in the library the way the admin stores one."""
@@ -95,12 +68,6 @@ def fragment_caching(settings):
     yield settings
     for name in ("default", "pages"):
         caches[name].clear()
-
-
-@pytest.fixture
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
 
 
 @pytest.fixture
@@ -150,3 +117,27 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def people(db, django_user_model):
+    """One user in each newsroom role, keyed by role; each logs in with "pw-" + the role."""
+    ensure_roles()
+    users = {}
+    for role in [WRITER, PUBLISHER, ADMINISTRATOR]:
+        user = django_user_model.objects.create_user(
+            role.lower(), password=f"pw-{role}", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        users[role] = user
+    return users
+
+
+@pytest.fixture
+def writer(people):
+    return people[WRITER]
+
+
+@pytest.fixture
+def publisher(people):
+    return people[PUBLISHER]

@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
 from articles.models import Office, Release, SocialLink
+from articles.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client):
     releases = list(Release.objects.all())
     assert len(releases) == 12
     states = {release.state for release in releases}
-    assert {"Live", "Scheduled", "Draft", "Withdrawn"} <= states
+    assert {State.LIVE, State.SCHEDULED, State.DRAFT, State.WITHDRAWN} <= states
     assert {release.kind for release in releases} == set(Release.Kind.values)
     assert Office.objects.get().is_default
     assert SocialLink.objects.filter(active=True).count() == 3

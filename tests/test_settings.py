@@ -3,11 +3,10 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
 
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "pressoffice.settings",

@@ -4,27 +4,12 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Office, Release
-from articles.roles import PUBLISHER, WRITER, ensure_roles
+from articles.editorial.roles import PUBLISHER, WRITER
+from articles.models import Release
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def staff(django_user_model):
-    ensure_roles()
-    Office.objects.create(name="Office of Public Affairs", is_default=True)
-    users = {}
-    for role in [WRITER, PUBLISHER]:
-        user = django_user_model.objects.create_user(
-            role.lower(), password="pw-" + role, is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-        users[role] = user
-    return users
 
 
 def log_in(page, live_server, role):
@@ -35,7 +20,7 @@ def log_in(page, live_server, role):
 
 
 def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
-    browser, live_server, staff, screenshot_dir
+    browser, live_server, people, office, screenshot_dir
 ):
     writer = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     log_in(writer, live_server, WRITER)
@@ -82,9 +67,9 @@ def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
         assert reader.locator(".dateline").first.inner_text().startswith("BALTIMORE, ")
 
 
-def test_two_browsers_same_release_neither_edit_is_lost(browser, live_server, staff):
+def test_two_browsers_same_release_neither_edit_is_lost(browser, live_server, people, office):
     release = Release.objects.create(
-        title="Shared release", office=Office.objects.get(), body="<p>Original text.</p>"
+        title="Shared release", office=office, body="<p>Original text.</p>"
     )
     url = live_server.url + f"/admin/articles/release/{release.pk}/change/"
     first = browser.new_context().new_page()

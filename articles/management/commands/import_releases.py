@@ -1,10 +1,10 @@
-"""manage.py import_releases PATH...: import plain-text releases (see articles/importers.py)."""
+"""manage.py import_releases PATH...: import plain-text releases (editorial/importer.py)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers import ReleaseFileError, import_release, parse_release, read_text
+from articles.editorial.importer import ReleaseFileError, import_release, parse_release, read_text
 from articles.models import Office, Release
 
 

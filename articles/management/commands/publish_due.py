@@ -7,7 +7,7 @@ release. Idempotent and safe to run concurrently, e.g. every minute from cron or
 
 from django.core.management.base import BaseCommand
 
-from articles.workflow import publish_due
+from articles.editorial.workflow import publish_due
 
 
 class Command(BaseCommand):

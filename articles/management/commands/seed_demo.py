@@ -10,10 +10,10 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.images import clean_upload, store_image
+from articles.editorial.workflow import save_with_revision
 from articles.models import Image, Office, Release, SocialLink
+from articles.photos.uploads import clean_upload, store_image
 from articles.text import paragraphs_to_html
-from articles.workflow import save_with_revision
 
 OFFICE = {
     "name": "Office of Public Affairs",

@@ -1,0 +1,182 @@
+"""The editors' main tool: the release list (states, filters, search) and the release form.
+
+Workflow steps, previews, share links, corrections and revisions add their own views to the
+release page: see steps.py, sharing.py and revisions.py beside this file.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from reversion.admin import VersionAdmin
+from taggit.models import Tag
+
+from articles.editorial.admin.revisions import RevisionsMixin
+from articles.editorial.admin.sharing import SharingMixin
+from articles.editorial.admin.steps import WorkflowStepsMixin
+from articles.editorial.forms import ReleaseAdminForm
+from articles.editorial.workflow import PUBLISH_PERMISSION
+from articles.models import Office, Release
+from articles.states import State, Status
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The states an editor thinks in, each the visibility rule's filter for it."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tags = (
+            Tag.objects.filter(release__isnull=False).annotate(n=Count("release")).order_by("name")
+        )
+        return [(tag.slug, f"{tag.name} ({tag.n})") for tag in tags]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+# Changed only through workflow steps; a form that posts them is forged.
+WORKFLOW_FIELDS = {"status", "publish_at", "release_number"}
+# Publication settings only publishers may change in the form.
+PUBLISHER_FIELDS = {"expire_at", "featured"}
+
+
+def _posted_fields(post):
+    """Field names in a POST, with the _0/_1 halves of split date-time inputs folded."""
+    return {name.removesuffix("_0").removesuffix("_1") for name in post}
+
+
+@admin.register(Release)
+class ReleaseAdmin(WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmin):
+    form = ReleaseAdminForm
+    list_display = ["title", "state_display", "publish_time", "kind", "office", "tag_names"]
+    list_display_links = ["title"]
+    list_filter = [StateFilter, "kind", "office", TagFilter, "featured"]
+    list_select_related = ["office"]
+    search_fields = ["title", "summary", "body", "release_number"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["title"]}
+    list_per_page = 50
+    save_on_top = True
+    history_latest_first = True
+    autocomplete_fields = ["lead_image"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "title",
+                    "slug",
+                    "summary",
+                    "dateline",
+                    "lead_image",
+                    "body",
+                    "byline",
+                    "loaded_version",
+                ]
+            },
+        ),  # fmt: skip
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "expire_at",
+                    "featured",
+                    "office",
+                    "release_number",
+                ],
+                "description": "Publish, schedule and withdraw with the buttons at the top of "
+                "the page; each step is recorded.",
+            },
+        ),  # fmt: skip
+        ("Topics", {"fields": ["tags"]}),
+        (
+            "History",
+            {"fields": ["created", "created_by", "updated", "updated_by"], "classes": ["collapse"]},
+        ),
+    ]
+
+    def _locked_fields(self, request):
+        """Fields this user may see but never post."""
+        if request.user.has_perm(PUBLISH_PERMISSION):
+            return WORKFLOW_FIELDS
+        return WORKFLOW_FIELDS | PUBLISHER_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return sorted(
+            {"created", "created_by", "updated", "updated_by", *self._locked_fields(request)}
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and self._locked_fields(request) & _posted_fields(request.POST):
+            raise PermissionDenied("Publication fields change only through workflow steps.")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def has_change_permission(self, request, obj=None):
+        # Once a release is cleared (scheduled, live, withdrawn), only publishers change its text:
+        # a writer's edit would reach the public without review.
+        cleared = obj is not None and obj.status in {Status.PUBLISHED, Status.WITHDRAWN}
+        if cleared and not request.user.has_perm(PUBLISH_PERMISSION):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def view_on_site(self, obj):
+        # Only a live release has a public page; anything else would be a 404.
+        return obj.get_absolute_url() if obj.is_live else None
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        office = Office.default()
+        if office and "office" not in initial:
+            initial["office"] = office.pk
+        return initial
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"publish_at", "expire_at"} and field is not None:
+            field.help_text = f"{db_field.help_text} Office time ({settings.TIME_ZONE})."
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="state", ordering="status")
+    def state_display(self, obj):
+        return obj.state_label
+
+    @admin.display(description=f"publish time ({settings.TIME_ZONE})", ordering="publish_at")
+    def publish_time(self, obj):
+        if obj.publish_at is None:
+            return "—"
+        return date_format(timezone.localtime(obj.publish_at), "D j M Y, H:i T")
+
+    @admin.display(description="tags")
+    def tag_names(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())

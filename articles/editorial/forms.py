@@ -1,0 +1,111 @@
+"""The editors' forms: a release, a workflow step, a correction, a share link, a tag merge."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from articles.editorial.previews import MAX_SHARE_HOURS
+from articles.editorial.tags import canonical_tag_names
+from articles.models import Release
+
+
+class ReleaseAdminForm(forms.ModelForm):
+    """The editors' form: refuses to save over a newer edit, and folds tag spellings together."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Release
+        fields = [
+            "kind", "title", "slug", "summary", "dateline", "body", "byline", "office",
+            "lead_image", "expire_at", "featured", "tags",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.lock_version
+
+    def clean_tags(self):
+        return canonical_tag_names(self.cleaned_data.get("tags") or [])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._refuse_lost_update(cleaned.get("loaded_version"))
+        # The database constraint says the same, but Django skips model constraints that
+        # involve a read-only field (publish_at changes only through workflow steps).
+        expire_at = cleaned.get("expire_at", self.instance.expire_at)
+        publish_at = self.instance.publish_at
+        if expire_at and publish_at and expire_at <= publish_at:
+            field = "expire_at" if "expire_at" in self.fields else None
+            self.add_error(field, "The expiry time must be after the publish time.")
+        return cleaned
+
+    def _refuse_lost_update(self, loaded_version):
+        # Locks the row until the admin's transaction ends, so no save slips in between.
+        current = (
+            Release.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .only("lock_version", "updated", "updated_by__username")
+            .get(pk=self.instance.pk)
+        )
+        if loaded_version is None or loaded_version != current.lock_version:
+            who = current.updated_by.get_username() if current.updated_by else "someone"
+            when = date_format(timezone.localtime(current.updated), "D j M Y, H:i T")
+            raise forms.ValidationError(
+                f"{who} saved this release at {when}, after you opened it. Your text is still "
+                "below and nothing was saved: copy what you need, open the release again in a "
+                "new tab to see their version, and make your changes there.",
+                code="stale",
+            )
+
+
+class WorkflowStepForm(forms.Form):
+    """One workflow step from the release page: which, an optional note, and a time to schedule."""
+
+    step = forms.CharField()
+    note = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    when = forms.DateTimeField(
+        label="Publish at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label="Correction", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ShareLinkForm(forms.Form):
+    """A reviewer's share link: who it is for, and how long it works (its limits are the
+    ones workflow.create_preview_link enforces)."""
+
+    note = forms.CharField(
+        label="For",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "Legal review"}),
+    )
+    hours = forms.IntegerField(
+        label="Valid for (hours)", min_value=1, max_value=MAX_SHARE_HOURS, initial=48
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids, so they cannot clash with the release form's on the same page.
+        super().__init__(*args, auto_id="id_share_%s", **kwargs)
+
+
+class TagMergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=None, label="Keep this tag", help_text="The others are merged into it and deleted."
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = tags

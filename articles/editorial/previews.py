@@ -1,0 +1,67 @@
+"""Previews of releases that are not public yet: for staff in the admin, and through reviewers'
+share links (created, revoked and served here).
+
+A preview renders the public page exactly, with a banner, and is never cached or indexed.
+"""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError, audit
+from articles.models import PreviewLink
+from articles.public.caching import neighbours
+from articles.public.cards import with_tag_lists
+
+MAX_SHARE_HOURS = 24 * 30
+
+
+def render_preview(request, release):
+    with_tag_lists([release])
+    response = TemplateResponse(
+        request,
+        "articles/release_detail.html",
+        {"release": release, "preview": True, **neighbours(release, cached=False)},
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def share_link_view(request, token):
+    """A reviewer's share link: 404 once expired or revoked, like a link that never existed."""
+    link = get_object_or_404(
+        PreviewLink.objects.select_related("release__office", "release__lead_image"),
+        token=token,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return render_preview(request, link.release)
+
+
+def create_preview_link(release, user, *, note="", hours=48):
+    if not user.has_perm(PUBLISH_PERMISSION):
+        raise WorkflowError("You do not have permission to share previews.")
+    if not 1 <= hours <= MAX_SHARE_HOURS:
+        raise WorkflowError("A share link lasts between 1 hour and 30 days.")
+    link = PreviewLink.objects.create(
+        release=release,
+        note=note,
+        created_by=user,
+        expires_at=timezone.now() + datetime.timedelta(hours=hours),
+    )
+    audit(release, user, "Share link created", release.state, release.state, note)
+    return link
+
+
+def revoke_preview_link(link, user):
+    if not user.has_perm(PUBLISH_PERMISSION):
+        raise WorkflowError("You do not have permission to revoke share links.")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        state = link.release.state
+        audit(link.release, user, "Share link revoked", state, state, link.note)
+    return link

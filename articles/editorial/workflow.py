@@ -1,0 +1,190 @@
+"""Moving a release through its life: review, publication, scheduling, withdrawal, corrections;
+who may take each step, and the audit trail each step leaves.
+
+Every step checks the user's permission and the release's state, saves a revision, and writes
+an audit entry, in one transaction. The admin, management commands and tests all come here.
+"""
+
+from dataclasses import dataclass
+
+import reversion
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter
+from articles.states import State, Status
+
+PUBLISH_PERMISSION = "articles.publish_release"
+EDIT_PERMISSION = "articles.change_release"
+
+# Sent (after commit) once a release has gone live and its going-live steps are done; cache
+# purges and notifications connect here.
+release_went_live = Signal()
+
+
+class WorkflowError(Exception):
+    """A step that is not allowed; the message is meant for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    permission: str
+    from_states: frozenset
+    to_status: str
+
+
+_UNPUBLISHED = frozenset({State.DRAFT, State.IN_REVIEW, State.SCHEDULED, State.WITHDRAWN})
+# The whole state machine: which step leads from which states to which stored status, and who
+# may take it. Labels are what the buttons say; nothing compares them.
+STEPS = {
+    step.name: step
+    for step in [
+        Step("submit", "Submit for review", EDIT_PERMISSION, frozenset({State.DRAFT}),
+             Status.IN_REVIEW),
+        Step("publish", "Publish now", PUBLISH_PERMISSION, _UNPUBLISHED, Status.PUBLISHED),
+        Step("schedule", "Schedule", PUBLISH_PERMISSION, _UNPUBLISHED, Status.PUBLISHED),
+        Step("withdraw", "Withdraw", PUBLISH_PERMISSION,
+             frozenset({State.LIVE, State.SCHEDULED, State.EXPIRED}), Status.WITHDRAWN),
+        Step("return_to_draft", "Return to draft", EDIT_PERMISSION,
+             frozenset({State.IN_REVIEW, State.WITHDRAWN}), Status.DRAFT),
+    ]
+}  # fmt: skip
+
+
+def available_steps(release, user):
+    """The steps this user may take on this release now, in display order."""
+    return [
+        step
+        for step in STEPS.values()
+        if release.state in step.from_states and _may(user, step, release)
+    ]
+
+
+def _may(user, step, release):
+    if not user.has_perm(step.permission):
+        return False
+    if step.name == "return_to_draft" and release.status == Status.WITHDRAWN:
+        return user.has_perm(PUBLISH_PERMISSION)  # it undoes a publisher's decision
+    return True
+
+
+def take_step(release, step_name, user, *, note="", when=None):
+    """Move `release` by one workflow step, or raise WorkflowError and change nothing."""
+    step = STEPS.get(step_name)
+    if step is None:
+        raise WorkflowError(f"Unknown step “{step_name}”.")
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release.pk)
+        from_state = release.state
+        if not _may(user, step, release):
+            raise WorkflowError(f"You do not have permission to {step.label.lower()}.")
+        if from_state not in step.from_states:
+            hint = " Change or clear its expiry time first." if from_state == State.EXPIRED else ""
+            raise WorkflowError(
+                f"A release that is {from_state.label.lower()} cannot be: {step.label}.{hint}"
+            )
+
+        now = timezone.now()
+        if step.name == "schedule":
+            if when is None or when <= now:
+                raise WorkflowError("Choose a publish time in the future to schedule.")
+            release.publish_at = when
+        elif step.name == "publish":
+            release.publish_at = now
+        if step.to_status == Status.PUBLISHED:
+            if release.expire_at and release.expire_at <= release.publish_at:
+                raise WorkflowError(
+                    "The expiry time is not after the publish time; change it first."
+                )
+            release.went_live_at = None  # the going-live steps run again for this publication
+            _assign_release_number(release)
+        release.status = step.to_status
+        release.updated_by = user
+        save_with_revision(release, user, step.label)
+        audit(release, user, step.label, from_state, release.state, note)
+        if release.state == State.LIVE:
+            _go_live(release, now)
+    return release
+
+
+def publish_due(now=None):
+    """Run the going-live steps of every release whose minute has come, exactly once each.
+
+    Safe to run concurrently: a compare-and-set on went_live_at picks one winner per release.
+    Expired releases are not revived; they are simply never due.
+    """
+    now = now or timezone.now()
+    done = []
+    for release in Release.objects.live(now).filter(went_live_at__isnull=True).order_by("pk"):
+        with transaction.atomic():
+            claimed = Release.objects.filter(pk=release.pk, went_live_at__isnull=True).update(
+                went_live_at=now
+            )
+            if not claimed:
+                continue  # another run got there first
+            release.refresh_from_db()
+            if _assign_release_number(release):
+                Release.objects.filter(pk=release.pk).update(release_number=release.release_number)
+            audit(release, None, "Went live", State.SCHEDULED, State.LIVE, "")
+            transaction.on_commit(lambda r=release: release_went_live.send(Release, release=r))
+        done.append(release)
+    return done
+
+
+def _go_live(release, now):
+    """Publishing now: the going-live steps happen at once instead of at the next publish_due."""
+    Release.objects.filter(pk=release.pk).update(went_live_at=now)
+    release.went_live_at = now
+    transaction.on_commit(lambda: release_went_live.send(Release, release=release))
+
+
+def _assign_release_number(release):
+    """Give a press release its number on first publication: "No. 7-26", never reused."""
+    if release.kind != Release.Kind.PRESS_RELEASE or release.release_number:
+        return False
+    year = timezone.localtime(release.publish_at or timezone.now()).year
+    ReleaseNumberCounter.objects.get_or_create(year=year)
+    counter = ReleaseNumberCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    release.release_number = f"No. {counter.last_number}-{year % 100:02d}"
+    return True
+
+
+def add_correction(release, user, text):
+    """A dated public correction on a published release; its "updated" time moves on."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        raise WorkflowError("You do not have permission to correct releases.")
+    if release.status != Status.PUBLISHED:
+        raise WorkflowError("Only a published release can carry a correction.")
+    text = text.strip()
+    if not text:
+        raise WorkflowError("Write the correction first.")
+    with transaction.atomic():
+        correction = Correction.objects.create(release=release, text=text, created_by=user)
+        release.updated_by = user
+        save_with_revision(release, user, "Correction added")
+        audit(release, user, "Correction added", release.state, release.state, text)
+    return correction
+
+
+def save_with_revision(release, user, comment):
+    """Save a release and keep the result as a restorable revision."""
+    with reversion.create_revision():
+        release.save()
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+
+
+def audit(release, user, action, from_state, to_state, note):
+    AuditEntry.objects.create(
+        release=release,
+        user=user,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note.strip(),
+    )

@@ -1,0 +1,31 @@
+"""The newsroom's models, one module per concern; import them from here.
+
+The visibility rule lives in articles/visibility.py and the workflow states in
+articles/states.py; these modules hold models and their querysets only.
+"""
+
+from articles.models.offices import Office, SocialLink
+
+# new_image_key and new_preview_token are named by migrations from here.
+from articles.models.photos import Image, new_image_key
+from articles.models.records import (
+    AuditEntry,
+    Correction,
+    PreviewLink,
+    ReleaseNumberCounter,
+    new_preview_token,
+)
+from articles.models.releases import Release
+
+__all__ = [
+    "AuditEntry",
+    "Correction",
+    "Image",
+    "Office",
+    "PreviewLink",
+    "Release",
+    "ReleaseNumberCounter",
+    "SocialLink",
+    "new_image_key",
+    "new_preview_token",
+]

@@ -1,0 +1,118 @@
+"""What a release leaves behind as it moves through its life: numbers, audit entries,
+corrections and reviewers' share links."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models.releases import Release
+from articles.states import State
+
+
+class ReleaseNumberCounter(models.Model):
+    """The last press-release number handed out in a year (office time)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class AuditEntry(models.Model):
+    """One step in a release's life: who moved it from which state to which, and why.
+
+    Append-only: nothing in the code updates or deletes an entry, and the admin shows them
+    read-only.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    # State values ("review", "live"), never labels: the label is looked up when shown.
+    from_state = models.CharField(max_length=20, blank=True, choices=State.choices)
+    to_state = models.CharField(max_length=20, blank=True, choices=State.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.action}: {self.from_state_label} → {self.to_state_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def from_state_label(self):
+        return _label(self.from_state)
+
+    @property
+    def to_state_label(self):
+        return _label(self.to_state)
+
+
+def _label(state):
+    return State(state).label if state in State.values else state
+
+
+class Correction(models.Model):
+    """A dated public note on a published release ("Correction: …")."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        help_text="Plain text, shown under the release and in feeds, e.g. “An earlier version "
+        "misstated the date of the visit.”"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+def new_preview_token():
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+class PreviewLink(models.Model):
+    """An unguessable, expiring, revocable link to one release for reviewers without an account."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="preview_links")
+    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who it is for, e.g. “Legal review”."
+    )
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.note or f"Share link for {self.release}"
+
+    def get_absolute_url(self):
+        return reverse("preview_link", args=[self.token])
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,361 @@
+"""Releases: the one model every surface reads, with its read rules (ReleaseQuerySet).
+
+Release is assembled from three parts, each a set of fields with one concern: where it is in
+the workflow (ReleasePublication), the bookkeeping that keeps work from being lost
+(ReleaseRecord), and its text (Release itself).
+"""
+
+import uuid
+
+import reversion
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
+
+from articles import visibility
+from articles.models.offices import Office
+from articles.models.photos import Image
+from articles.photos.markup import canonical_body_images
+from articles.public.addresses import release_url
+from articles.states import State, Status
+from articles.text import first_sentence
+
+# What an editor may put in a release body; nh3 keeps exactly these tags on save.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "Blockquote": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Photos from the library: paste the "address to embed" shown on the photo's admin page.
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+}
+
+
+class ReleaseQuerySet(models.QuerySet):
+    """The read rules for releases. `live()` is the only filter public pages may start from;
+    the rule itself is written in articles/visibility.py."""
+
+    def live(self, now=None):
+        return self.in_state(State.LIVE, now)
+
+    def in_state(self, state, now=None):
+        return self.filter(visibility.state_filter(state, now or timezone.now()))
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def _tagged_items(self, **lookup):
+        return TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), **lookup
+        )
+
+    def tagged(self, **tag_lookup):
+        """Releases carrying a tag (e.g. `tagged(slug="energy")`).
+
+        A subquery rather than the join `filter(tags=...)` writes: taggit's object_id is an int
+        and our ids are bigints, and PostgreSQL cannot use an index across the cast in the join.
+        """
+        items = self._tagged_items(**{f"tag__{key}": value for key, value in tag_lookup.items()})
+        return self.filter(pk__in=items.values("object_id"))
+
+    def related_to(self, release, tag_ids, limit=3):
+        """The newest releases other than `release` sharing one of `tag_ids`.
+
+        An ordered index scan that stops after `limit` matches; ranking by the number of shared
+        tags instead meant grouping every release of every tag, on every detail page.
+        """
+        if not tag_ids:
+            return self.none()
+        shares_a_tag = self._tagged_items(object_id=OuterRef("pk"), tag_id__in=tag_ids)
+        return (
+            self.filter(Exists(shares_a_tag))
+            .exclude(pk=release.pk)
+            .only("title", "slug", "publish_at")
+            .newest_first()[:limit]
+        )
+
+    def before(self, release):
+        """The release published just before `release` (ties broken by id)."""
+        # The plain range first, so the (status, publish_at) index is scanned in order and the
+        # scan stops at the first row; the tie-break is only a filter on those rows.
+        earlier = self.filter(publish_at__lte=release.publish_at).filter(
+            Q(publish_at__lt=release.publish_at) | Q(pk__lt=release.pk)
+        )
+        return earlier.only("title", "slug", "publish_at").newest_first().first()
+
+    def after(self, release):
+        later = self.filter(publish_at__gte=release.publish_at).filter(
+            Q(publish_at__gt=release.publish_at) | Q(pk__gt=release.pk)
+        )
+        return later.only("title", "slug", "publish_at").order_by("publish_at", "id").first()
+
+    def month_counts(self):
+        """(first of month in office time, count) rows, newest month first."""
+        return (
+            self.annotate(month=TruncMonth("publish_at"))
+            .values_list("month")
+            .annotate(count=Count("id"))
+            .order_by("-month")
+        )
+
+
+class ReleasePublication(models.Model):
+    """Who issues a release and where it is in the workflow. Status, publish time and number
+    change only through workflow steps (articles/editorial/workflow.py)."""
+
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        related_name="releases",
+        help_text="The office issuing the release; its name and media contact appear on the page.",
+    )
+    release_number = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="For press releases, e.g. “No. 123-11”. Must be unique.",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="The public date, and the embargo: a future time keeps the release hidden "
+        "until then. Leave empty to use the moment it is published.",
+    )
+    expire_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional. The release is taken off the site at this time.",
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Pinned to the top of the news list while it is live."
+    )
+    went_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When publish_due ran the going-live steps; empty until then.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReleaseRecord(models.Model):
+    """Bookkeeping: a lasting identity, who changed it when, and a save counter that refuses
+    an edit made on an older copy."""
+
+    guid = models.UUIDField(
+        "feed ID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Identifies the release in feeds for good, whatever its address becomes.",
+    )
+    source_key = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Set by the importer; re-importing the same release updates this one.",
+    )
+    lock_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves, so an edit made on an older copy can be refused.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+# Workflow bookkeeping is left out: a recovered release starts its lock count and going-live
+# steps afresh.
+@reversion.register(exclude=["lock_version", "went_live_at"])
+class Release(ReleasePublication, ReleaseRecord):
+    class Kind(models.TextChoices):
+        NEWS_ARTICLE = "news", "News article"
+        PRESS_RELEASE = "press-release", "Press release"
+        STATEMENT = "statement", "Statement"
+        ADVISORY = "advisory", "Media advisory"
+        TRANSCRIPT = "transcript", "Transcript"
+
+    Status = Status  # stored statuses; the states editors see are articles.states.State
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS_ARTICLE)
+    title = models.CharField(
+        "headline", max_length=300, help_text="Plain text; shown as the page's main heading."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the web address; filled in from the headline. "
+        "Changing it after publication breaks links people have shared.",
+    )
+    summary = models.TextField(
+        blank=True,
+        help_text="One or two plain sentences shown in lists, search results and link "
+        "previews. Leave empty to use the body's first sentence.",
+    )
+    dateline = models.CharField(
+        "dateline place",
+        max_length=100,
+        blank=True,
+        help_text="Where the release is issued, e.g. “WASHINGTON”. The date is added "
+        "from the publish time.",
+    )
+    byline = models.CharField(
+        max_length=200, blank=True, help_text="e.g. “By Jane Doe, Office of Public Affairs”."
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_for",
+        help_text="Shown at the top of the release, in lists and in link previews.",
+    )
+    has_photos = models.BooleanField(
+        default=False, editable=False, help_text="Set on save: a lead image or photos in the body."
+    )
+    tags = TaggableManager(
+        blank=True, help_text="Topics, separated by commas; each gets its own page."
+    )
+
+    # Last on purpose: SQLite stores columns in order, and a long body spills into overflow pages;
+    # with the body at the end, list queries never read past the columns they need.
+    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True, blank=True)
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        permissions = [
+            ("publish_release", "Can publish, schedule, withdraw and correct releases"),
+        ]
+        # Cover the live filter (status, publish time, expiry) and both orderings, so lists,
+        # counts and deep pages read the index instead of the rows.
+        indexes = [
+            models.Index(fields=["status", "publish_at", "expire_at"], name="release_live_idx"),
+            models.Index(
+                fields=["status", "featured", "publish_at", "expire_at"],
+                name="release_featured_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release_number"],
+                condition=~Q(release_number=""),
+                name="unique_release_number",
+                violation_error_message="Another release already has this release number.",
+            ),
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~Q(source_key=""),
+                name="unique_source_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(expire_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(expire_at__gt=models.F("publish_at")),
+                name="expire_after_publish",
+                violation_error_message="The expiry time must be after the publish time.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Derived fields only; the body is sanitised here too so that rows written without
+        # a form (importer, scripts) get the same cleaning the admin form applies.
+        body = self._meta.get_field("body").sanitize(self.body or "")
+        self.body = canonical_body_images(body, Image.objects.by_keys)
+        self.has_photos = bool(self.lead_image_id) or "<img" in self.body
+        if not self.slug:
+            self.slug = self._unused_slug()
+        if not self.summary.strip():
+            self.summary = first_sentence(self.body)
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        self.lock_version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        day = timezone.localdate(self.publish_at or self.created or timezone.now())
+        return release_url(day, self.slug)
+
+    def _unused_slug(self):
+        base = slugify(self.title)[:190].strip("-") or "release"
+        slug, n = base, 1
+        while Release.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def state_at(self, now):
+        return visibility.state_at(self.status, self.publish_at, self.expire_at, now)
+
+    @property
+    def state(self):
+        """The State an editor sees now."""
+        return self.state_at(timezone.now())
+
+    def is_live_at(self, now):
+        return self.state_at(now) == State.LIVE
+
+    @property
+    def is_live(self):
+        return self.is_live_at(timezone.now())
+
+    @property
+    def state_label(self):
+        """The state in words, with the time for a scheduled release."""
+        state = self.state
+        if state == State.SCHEDULED and self.publish_at:
+            when = date_format(timezone.localtime(self.publish_at), "D j M Y, H:i T")
+            return f"{state.label} — {when}"
+        return state.label
+
+    @property
+    def last_modified(self):
+        """When readers last saw a change: edits before publication do not count."""
+        return max(self.publish_at, self.updated) if self.publish_at else self.updated
+
+    @property
+    def local_date(self):
+        return timezone.localdate(self.publish_at) if self.publish_at else None

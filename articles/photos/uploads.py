@@ -1,0 +1,130 @@
+"""Uploaded photos: checked and re-encoded by Pillow before anything is stored.
+
+Only JPEG, PNG, WebP and GIF are decoded (an explicit allow-list: a TIFF, PSD, SVG or HTML file
+with an image's name is refused). Size, pixel count and integrity are checked before decoding
+the pixels, so a decompression bomb costs a header read. Re-encoding applies the EXIF orientation
+and drops every other piece of metadata (GPS included) from all that is served.
+"""
+
+import re
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+from articles.photos.renditions import encode, make_renditions
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+
+
+class ImageRejected(Exception):
+    """An upload we will not store; the message tells the editor what was wrong."""
+
+
+@dataclass
+class CleanImage:
+    content: bytes
+    width: int
+    height: int
+    extension: str  # "jpg" or "png": the fallback format renditions use
+
+
+def max_bytes():
+    return settings.IMAGE_MAX_BYTES
+
+
+def max_pixels():
+    return settings.IMAGE_MAX_PIXELS
+
+
+def clean_upload(upload):
+    """Check an uploaded file and return it re-encoded, or raise ImageRejected."""
+    size = upload.size
+    if size > max_bytes():
+        raise ImageRejected(f"The file is {_human(size)}; the limit is {_human(max_bytes())}.")
+    if size == 0:
+        raise ImageRejected("The file is empty.")
+    upload.seek(0)
+    with warnings.catch_warnings():
+        # Pillow's own bomb guard, as an error, under our stricter limit checked below.
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        try:
+            image = PILImage.open(upload, formats=ALLOWED_FORMATS)
+        except UnidentifiedImageError:
+            raise ImageRejected(
+                "This is not a JPEG, PNG, WebP or GIF image (other formats, such as TIFF, "
+                "SVG or PSD, are not accepted)."
+            ) from None
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+            raise ImageRejected(_too_many_pixels_message()) from None
+        except (OSError, SyntaxError, ValueError) as error:
+            raise ImageRejected(f"The image cannot be read ({error}).") from None
+
+        width, height = image.size
+        if width * height > max_pixels():
+            raise ImageRejected(_too_many_pixels_message(width, height))
+        try:
+            image.load()  # decodes every pixel: truncated or corrupt files fail here
+            image = ImageOps.exif_transpose(image)
+        except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombWarning) as error:
+            raise ImageRejected(f"The image is truncated or corrupt ({error}).") from None
+    return _reencode(image)
+
+
+def _human(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{size / 1024:.0f} KB"
+
+
+def _too_many_pixels_message(width=None, height=None):
+    limit = f"{max_pixels() / 1_000_000:g} megapixels"
+    if width is None:
+        return f"The image has too many pixels; the limit is {limit}."
+    megapixels = width * height / 1_000_000
+    return f"The image is {width} × {height} pixels ({megapixels:.1f} MP); the limit is {limit}."
+
+
+def _has_alpha(image):
+    return image.mode in {"RGBA", "LA", "PA"} or (
+        image.mode == "P" and "transparency" in image.info
+    )
+
+
+def _flatten(image):
+    """RGB or RGBA pixels, nothing else carried over (no EXIF, XMP, comments, text chunks)."""
+    mode = "RGBA" if _has_alpha(image) else "RGB"
+    clean = PILImage.new(mode, image.size)
+    clean.paste(image.convert(mode))
+    return clean
+
+
+def _reencode(image):
+    flat = _flatten(image)
+    if flat.mode == "RGBA":
+        content, extension = encode(flat, "PNG"), "png"
+    else:
+        content, extension = encode(flat, "JPEG"), "jpg"
+    return CleanImage(content, flat.width, flat.height, extension)
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_original_name(name):
+    """The upload's own name as plain reference text: no folders, no control characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return _UNSAFE_NAME.sub("", base).strip()[:255]
+
+
+def store_image(image, clean, original_name=""):
+    """Save a cleaned upload under the image's random key, with all its renditions."""
+    image.width, image.height, image.extension = clean.width, clean.height, clean.extension
+    image.original_filename = safe_original_name(original_name)
+    image.file.save(f"{image.key}.{clean.extension}", ContentFile(clean.content), save=False)
+    make_renditions(image.key, clean.content, clean.extension)
+    image.save()
+    return image

@@ -1,0 +1,36 @@
+"""Public addresses: reverse() once per worker, then fill in.
+
+A list page links dozens of releases and tags, and every page repeats the same header, footer
+and archive links; resolving each through reverse() cost more than rendering the rest of a card.
+The URLconf stays the one source of the shapes, and cannot change while a worker runs.
+"""
+
+from functools import lru_cache
+
+from django.urls import get_script_prefix, reverse
+
+_SLUG = "slug-placeholder-0"
+
+
+def url(name, *args):
+    """reverse(name, args=args), remembered per worker (the template `url()` helper)."""
+    return _reverse(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=4096)
+def _reverse(script_prefix, name, args):
+    return reverse(name, args=args)
+
+
+def release_url(day, slug):
+    pattern = url("articles:detail", 1234, 56, 78, _SLUG)
+    return (
+        pattern.replace("/1234/", f"/{day.year:04d}/", 1)
+        .replace("/56/", f"/{day.month:02d}/", 1)
+        .replace("/78/", f"/{day.day:02d}/", 1)
+        .replace(_SLUG, slug, 1)
+    )
+
+
+def tag_url(slug):
+    return url("articles:tag", _SLUG).replace(_SLUG, slug, 1)

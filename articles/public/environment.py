@@ -1,0 +1,79 @@
+"""The Jinja2 environment the public pages render with (templates in templates/public/).
+
+Public pages use Jinja2 rather than Django templates for speed alone: the profile of an uncached
+list page showed Django's template engine spending most of the request resolving variables
+(bench/results/ and issue 6 have the numbers). The admin keeps Django templates. Every helper a
+public template may call is registered here.
+"""
+
+import datetime
+from itertools import groupby
+
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+from jinja2 import Environment
+
+from articles.photos.markup import LEAD_SIZES, THUMB_SIZES, photo_html
+from articles.public import presentation
+from articles.public.addresses import tag_url, url
+from articles.public.search import snippet
+from articles.states import State
+from articles.text import dateline_place
+
+
+def environment(**options):
+    env = Environment(**options)
+    env.globals.update(
+        url=url,
+        static=static,
+        absolute_url=presentation.absolute_url,
+        release_image_url=presentation.release_image_url,
+        photo=photo,
+        release_body=presentation.body_html,
+        corrections_html=presentation.corrections_html,
+        release_json_ld=presentation.release_json_ld,
+        share_links=presentation.share_links,
+        search_snippet=search_snippet,
+        LEAD_SIZES=LEAD_SIZES,
+        THUMB_SIZES=THUMB_SIZES,
+        State=State,
+    )
+    env.filters.update(
+        date=date,
+        pluralize=defaultfilters.pluralize,
+        tag_url=tag_url,
+        dateline_place=dateline_place,
+        group_by_date=group_by_date,
+    )
+    return env
+
+
+def date(value, format_string):
+    """Django's `date` filter: aware times are shown in the office's zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if format_string == "c":  # what Django's "c" gives, without building a formatter
+        return value.isoformat()
+    return dateformat.format(value, format_string)
+
+
+def group_by_date(releases, format_string):
+    """Releases (newest first) under headings such as "May 2026": (heading, releases) pairs."""
+    return [
+        (heading, list(items))
+        for heading, items in groupby(releases, key=lambda r: date(r.publish_at, format_string))
+    ]
+
+
+def photo(image, sizes=LEAD_SIZES, lazy=True):
+    """A library photo as a responsive <picture>; its size is reserved so the page never jumps."""
+    return photo_html(image, sizes, lazy=lazy)
+
+
+def search_snippet(release, query):
+    """The search excerpt: escaped text in which only our own <mark> tags are HTML."""
+    return mark_safe(snippet(release, query))

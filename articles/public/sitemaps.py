@@ -1,0 +1,108 @@
+"""Sitemaps for search engines: releases, tag pages, month archives, and Google News."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.db.models.functions import Greatest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Release
+from articles.public.caching import cached_for_content, cached_live_tags, live_archive_years
+from articles.public.presentation import absolute_url
+
+NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
+NEWS_SITEMAP_LIMIT = 1000
+
+
+class SiteSitemap(Sitemap):
+    """Addresses on SITE_URL when it is set, else on the host the request came to."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc or super().get_domain(site)
+
+
+class ReleaseSitemap(SiteSitemap):
+    def items(self):
+        return Release.objects.live().only("slug", "publish_at", "updated").newest_first()
+
+    @property
+    def paginator(self):
+        # The sitemap index asks for the number of pages on every request: count once per
+        # content version, not once per request.
+        paginator = super().paginator
+        paginator.count = cached_for_content("count:sitemap-releases", self.items().count)
+        return paginator
+
+    def lastmod(self, release):
+        return release.last_modified
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default loop over every item, kept until content
+        # changes: it reads every live row.
+        def latest():
+            live = Release.objects.live()
+            return live.aggregate(latest=Max(Greatest("publish_at", "updated")))["latest"]
+
+        return cached_for_content("sitemap-lastmod", latest)
+
+
+class TagSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return cached_live_tags()
+
+    def location(self, tag):
+        return reverse("articles:tag", args=[tag.slug])
+
+
+class ArchiveSitemap(SiteSitemap):
+    def items(self):
+        return [month for year in live_archive_years() for month, _ in year.months]
+
+    def location(self, month):
+        return reverse("articles:archive_month", args=[month.year, month.month])
+
+
+class HomeSitemap(SiteSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "releases": ReleaseSitemap,
+    "tags": TagSitemap,
+    "archives": ArchiveSitemap,
+}
+
+
+def news_sitemap(request):
+    """Google News sitemap: live releases of the last two days."""
+    since = timezone.now() - datetime.timedelta(days=NEWS_SITEMAP_DAYS)
+    releases = (
+        Release.objects.live()
+        .filter(publish_at__gte=since)
+        .only("title", "slug", "publish_at")
+        .newest_first()[:NEWS_SITEMAP_LIMIT]
+    )
+    base = absolute_url(request, "/").removesuffix("/")
+    return render(
+        request,
+        "sitemap_news.xml",
+        {"releases": releases, "base": base, "publication": settings.SITE_NAME},
+        content_type="application/xml",
+    )

@@ -1,0 +1,47 @@
+"""Public URLs of the newsroom (shapes fixed by DESIGN.md)."""
+
+from django.urls import path, register_converter
+
+from articles.public import feeds, views
+
+
+class FourDigits:
+    """Dates in URLs are zero-padded, so each page has exactly one address."""
+
+    regex = "[0-9]{4}"
+    width = 4
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):0{self.width}d}"
+
+
+class TwoDigits(FourDigits):
+    regex = "[0-9]{2}"
+    width = 2
+
+
+register_converter(FourDigits, "yyyy")
+register_converter(TwoDigits, "mm")
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.ReleaseListView.as_view(), name="list"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("feed/", feeds.ReleasesFeed(), name="feed"),
+    path("feed/atom/", feeds.AtomReleasesFeed(), name="feed_atom"),
+    path("feed.json", feeds.json_feed, name="feed_json"),
+    path("tags/<slug:slug>/feed/", feeds.ReleasesFeed(), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.AtomReleasesFeed(), name="tag_feed_atom"),
+    path("<yyyy:year>/", views.ArchiveView.as_view(), name="archive_year"),
+    path("<yyyy:year>/<mm:month>/", views.ArchiveView.as_view(), name="archive_month"),
+    path(
+        "<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/",
+        views.ReleaseDetailView.as_view(),
+        name="detail",
+    ),
+]

@@ -1,0 +1,214 @@
+"""Public pages. Every queryset here starts from Release.objects.live()."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from articles.models import Release
+from articles.public.archive import month_bounds, year_bounds
+from articles.public.caching import (
+    cached_for_content,
+    cached_live_tags,
+    live_archive_years,
+    neighbours,
+)
+from articles.public.cards import CARD_FIELDS, as_cards, with_tag_lists
+from articles.public.forms import SearchForm
+from articles.public.search import search
+
+
+class IdsFirstPaginator(Paginator):
+    """Deep pages cost what page 1 costs: the page's ids come from the index alone (an OFFSET
+    over index entries, not rows), then only those rows are loaded, in the same order. Page 1
+    skips the first step: with nothing to skip, one ordered scan with a limit is enough.
+
+    With a `count_key`, the total is a fragment cached until content or the clock changes it,
+    so a list of 100,000 releases does not count them on every request.
+    """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        return cached_for_content(f"count:{self.count_key}", self.object_list.count)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom == 0:
+            return self._get_page(list(self.object_list[: self.per_page]), number, self)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = list(self.object_list.filter(pk__in=ids)) if ids else []
+        return self._get_page(rows, number, self)
+
+
+class LiveReleasesMixin:
+    """Shared by every public list: live releases only, 20 a page, newest first, as cards
+    that show their tags (`cards_show_tags`), with any pinned releases above them.
+
+    With `empty_is_404`, a list with nothing live on it answers 404, like a page that never
+    existed (not ListView.allow_empty, which costs an extra query: the paginator counts anyway).
+    """
+
+    paginate_by = 20
+    paginator_class = IdsFirstPaginator
+    context_object_name = "releases"
+    empty_is_404 = False
+    cards_show_tags = True
+
+    def get_queryset(self):
+        return as_cards(Release.objects.live()).newest_first()
+
+    def count_key(self):
+        """A stable name for this list's total, or None to count every time."""
+        return None
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_key=self.count_key(), **kwargs)
+
+    def pinned_releases(self, page):
+        """Releases shown above this page's own, as `featured`."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.empty_is_404 and context["paginator"].count == 0:
+            raise Http404("Nothing live here.")
+        context["featured"] = self.pinned_releases(context["page_obj"])
+        if self.cards_show_tags:  # one query for every card on the page
+            with_tag_lists([*context["featured"], *context["object_list"]])
+        return context
+
+
+class ReleaseListView(LiveReleasesMixin, ListView):
+    """Featured releases pinned above page 1, then every other live release, newest first.
+
+    Keeping the featured ones out of the paginated list lets both read an index in order
+    (status, featured, publish time) instead of sorting every live release on every page.
+    """
+
+    template_name = "articles/release_list.html"
+    featured_limit = 5
+
+    def count_key(self):
+        return "list"
+
+    def get_queryset(self):
+        # `in` rather than `=False`: Django writes the latter as NOT featured, which SQLite
+        # cannot match to the (status, featured, publish_at) index.
+        return super().get_queryset().filter(featured__in=[False])
+
+    def pinned_releases(self, page):
+        if page.number != 1:
+            return []
+        featured = super().get_queryset().filter(featured__in=[True])  # the mixin's live list
+        return list(featured[: self.featured_limit])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive_years=live_archive_years(), **kwargs)
+
+
+class TagView(LiveReleasesMixin, ListView):
+    template_name = "articles/tag.html"
+    empty_is_404 = True
+
+    def count_key(self):
+        return f"tag:{self.tag.pk}"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().tagged(pk=self.tag.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArchiveView(LiveReleasesMixin, ListView):
+    """A year (/news/2026/) or a month (/news/2026/05/) of live releases, under date headings:
+    a year's under its months, a month's under its days."""
+
+    template_name = "articles/archive.html"
+    empty_is_404 = True
+
+    def count_key(self):
+        return f"archive:{self.year}:{self.month}"
+
+    def get_queryset(self):
+        self.year, self.month = self.kwargs["year"], self.kwargs.get("month")
+        if self.month is None:
+            start, end = year_bounds(self.year)
+        else:
+            start, end = month_bounds(self.year, self.month)
+        self.start = start
+        return super().get_queryset().filter(publish_at__gte=start, publish_at__lt=end)
+
+    def get_context_data(self, **kwargs):
+        monthly = self.month is not None
+        return super().get_context_data(
+            archive_years=live_archive_years(),
+            period_name=date_format(self.start, "F Y") if monthly else str(self.year),
+            group_format="l, F j, Y" if monthly else "F Y",
+            current_month=self.start.date() if monthly else None,
+            **kwargs,
+        )
+
+
+class SearchView(LiveReleasesMixin, ListView):
+    template_name = "articles/search.html"
+    cards_show_tags = False  # results show a snippet instead
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None, tags=cached_live_tags())
+        # Each result shows an excerpt of its body (search.snippet); cards do not load it.
+        releases = super().get_queryset().only(*CARD_FIELDS, "body")
+        if not self.form.has_criteria():
+            return releases.none()
+        criteria = self.form.cleaned_data
+        if criteria["kind"]:
+            releases = releases.filter(kind=criteria["kind"])
+        if criteria["tag"]:
+            releases = releases.tagged(slug=criteria["tag"])
+        start, end = self.form.date_range()
+        if start:
+            releases = releases.filter(publish_at__gte=start)
+        if end:
+            releases = releases.filter(publish_at__lt=end)
+        if criteria["q"]:
+            releases = search(releases, criteria["q"])
+        return releases
+
+    def get_context_data(self, **kwargs):
+        query = self.form.cleaned_data.get("q", "") if self.form.is_bound else ""
+        return super().get_context_data(form=self.form, query=query, **kwargs)
+
+
+class ReleaseDetailView(DetailView):
+    template_name = "articles/release_detail.html"
+    context_object_name = "release"
+
+    def get_queryset(self):
+        return Release.objects.live().select_related("office", "lead_image")
+
+    def get_object(self, queryset=None):
+        release = super().get_object(queryset)
+        with_tag_lists([release])
+        return release
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if request.path != canonical:
+            # The publish date was corrected after links went out: send readers on.
+            return redirect(canonical, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**neighbours(self.object), **kwargs)

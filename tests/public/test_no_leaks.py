@@ -1,0 +1,158 @@
+"""Nothing that is not live leaks: crawl every public URL and look for a marker in every byte.
+
+One release in each non-live state carries a unique marker in every text field and tag; a live
+control release carries another. The crawl starts from every route the URLconf exposes (filled
+in with the hidden releases' own dates, slugs and tags), follows every link, feed item and
+sitemap entry, and fails if a hidden marker shows up anywhere, or if the control does not.
+"""
+
+import re
+from collections import deque
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import pytest
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from articles.models import Release
+from tests.support import NOT_LIVE, NOW
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_MARK = "qzxhidden"
+CONTROL_MARK = "qzxcontrol"
+MAX_PAGES = 400
+PHOTO_KEY = re.compile(r'data-file="([0-9a-f]{32})"')
+
+
+def photo_keys(body):
+    return PHOTO_KEY.findall(body)
+
+
+LINK = re.compile(
+    r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>|"url": "([^"]+)\""""
+)
+
+
+# Capability URLs: a share link works only with its secret token (tested in test_workflow).
+NEEDS_A_SECRET = {"preview_link"}
+
+
+def public_route_names():
+    """Every named route outside the admin, with its namespace."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names - NEEDS_A_SECRET
+
+
+def make_marked(make_release, library_image, state, mark, **fields):
+    lead = library_image(
+        alt_text=f"{mark} lead alt", caption=f"{mark} caption", credit=f"{mark} credit"
+    )
+    inline = library_image(alt_text=f"{mark} inline alt")
+    fields["lead_image"] = lead
+    fields["body"] = f'<p>{mark} body paragraph.</p><figure><img src="{inline.url()}"></figure>'
+    return make_release(
+        f"{mark} {state} headline",
+        slug=f"{mark}-{state}",
+        summary=f"{mark} summary",
+        dateline=f"{mark} place",
+        byline=f"By {mark}",
+        release_number=f"No. {mark}-{state}",
+        tags=[f"{mark}-{state}-tag"],
+        **fields,
+    )
+
+
+def seeds(hidden):
+    urls = {
+        "/",
+        "/news/",
+        "/news/feed/",
+        "/news/feed/atom/",
+        "/news/feed.json",
+        "/sitemap.xml",
+        "/sitemap-news.xml",
+        "/robots.txt",
+        "/healthz/",
+        f"/news/search/?q={HIDDEN_MARK}",
+        f"/news/search/?q={CONTROL_MARK}",
+    }
+    for release in hidden:
+        day = release.local_date or NOW.date()
+        tag = release.tags.get().slug
+        urls |= {
+            release.get_absolute_url(),
+            f"/news/{day:%Y}/",
+            f"/news/{day:%Y}/{day:%m}/",
+            f"/news/tags/{tag}/",
+            f"/news/tags/{tag}/feed/",
+            f"/news/tags/{tag}/feed/atom/",
+            f"/news/search/?tag={tag}",
+            f"/news/search/?q={release.slug}",
+        }
+    return urls
+
+
+def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
+    client, make_release, library_image
+):
+    with time_machine.travel(NOW, tick=False):
+        hidden = [
+            make_marked(make_release, library_image, state, HIDDEN_MARK, **fields)
+            for state, fields in NOT_LIVE.items()
+        ]
+        control = make_marked(make_release, library_image, "live", CONTROL_MARK)
+        hidden_photos = {key for r in hidden for key in (r.lead_image.key, *photo_keys(r.body))}
+        assert len(hidden_photos) == 2 * len(hidden)
+
+        queue, seen, visited_routes, control_seen_on = deque(seeds(hidden)), set(), set(), set()
+        while queue and len(seen) < MAX_PAGES:
+            url = queue.popleft()
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(url)
+            assert response.status_code in {200, 301, 404}, (url, response.status_code)
+            if response.get("Content-Type", "").startswith("image/"):
+                visited_routes.add(resolve(urlsplit(url).path).view_name)
+                continue
+            body = response.content.decode()
+            for _, value in parse_qsl(urlsplit(url).query):
+                body = body.replace(value, "")  # the reader's own words echoed back leak nothing
+            assert HIDDEN_MARK not in body.lower(), f"hidden release leaked on {url}"
+            assert not any(key in body for key in hidden_photos), f"hidden photo linked on {url}"
+            if CONTROL_MARK in body:
+                control_seen_on.add(url)
+            if response.status_code == 200:
+                visited_routes.add(resolve(urlsplit(url).path).view_name)
+            if response.get("Content-Type", "").startswith("image/"):
+                continue
+            for groups in LINK.findall(body):
+                link = urljoin("http://testserver" + url, next(g for g in groups if g))
+                parts = urlsplit(link)
+                if parts.netloc != "testserver" or parts.path.startswith(("/admin/", "/static/")):
+                    continue
+                try:
+                    resolve(parts.path)
+                except Resolver404:
+                    continue
+                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+        assert Release.objects.live().get() == control
+
+    assert not queue, f"crawl stopped at {MAX_PAGES} pages"
+    assert visited_routes == public_route_names(), "every public route was crawled"
+    for must_show in ["/news/", control.get_absolute_url(), "/news/feed/", "/news/feed.json"]:
+        assert must_show in control_seen_on, f"the live control is missing from {must_show}"
+    assert any("sitemap-releases" in url for url in control_seen_on)

@@ -1,0 +1,96 @@
+"""What many tests share that is not a fixture: the pinned clock, the ways of not being live,
+photos made here, and one parser for the outline of a page."""
+
+import datetime
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PIL import Image as PILImage
+
+# The project folder, and the real sample releases beside it (in ../shared/, when present).
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT.parent / "shared" / "samples"
+
+OFFICE_TZ = ZoneInfo("America/New_York")
+# A fixed "now" for tests that pin the clock: Wed 25 Nov 2026, 12:00 in the office.
+NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=OFFICE_TZ)
+
+# One release field set for each way of not being live at NOW.
+NOT_LIVE = {
+    "draft": {"status": "draft"},
+    "review": {"status": "review"},
+    "withdrawn": {"status": "withdrawn"},
+    "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
+    "expired": {"publish_at": NOW - datetime.timedelta(days=2), "expire_at": NOW},
+}
+
+
+def local(*args):
+    """A time in the office's zone: local(2026, 10, 2, 9)."""
+    return datetime.datetime(*args, tzinfo=OFFICE_TZ)
+
+
+def photo_bytes(width=1200, height=800, fmt="JPEG", color=(20, 90, 160), exif=None, mode="RGB"):
+    """An image made here, nothing downloaded: a gradient so encoders have something to do."""
+    image = PILImage.new(mode, (width, height), color)
+    for x in range(0, width, max(1, width // 16)):
+        image.paste((x % 256, 120, 200) if mode == "RGB" else (x % 256, 120, 200, 128),
+                    (x, 0, x + max(1, width // 32), height))  # fmt: skip
+    buffer = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+class Outline(HTMLParser):
+    """What a page says beyond its text: its links (`links`: <a href>), headings, inline script
+    or style, <meta> values, <link> elements (`head_links`) and JSON-LD blocks."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.headings, self.inline = [], [], []
+        self.meta, self.head_links, self.json_ld = {}, [], []
+        self._capture = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self.links.append(attrs.get("href"))
+        elif tag == "meta":
+            key = attrs.get("property") or attrs.get("name")
+            self.meta.setdefault(key, []).append(attrs.get("content"))
+        elif tag == "link":
+            self.head_links.append(attrs)
+        if re.fullmatch(r"h[1-6]", tag):
+            self._capture = [tag, ""]
+        if tag == "script" and attrs.get("type") == "application/ld+json":
+            self._capture = ["script", ""]
+        elif tag in {"script", "style"}:
+            self.inline.append(tag)
+        if "style" in attrs:
+            self.inline.append(tag)
+        if any(name.startswith("on") for name in attrs):
+            self.inline.append(f"{tag} handler")
+
+    def handle_data(self, data):
+        if self._capture:
+            self._capture[1] += data
+
+    def handle_endtag(self, tag):
+        if self._capture and tag == self._capture[0]:
+            kind, text = self._capture
+            if kind == "script":
+                self.json_ld.append(json.loads(text))
+            else:
+                self.headings.append((kind, " ".join(text.split())))
+            self._capture = None
+
+
+def outline(response):
+    parser = Outline()
+    parser.feed(response.content.decode())
+    return parser
