@@ -74,8 +74,8 @@ def snippet(release, text):
     """Escaped plain text around the first search word the body contains (else the summary),
     with every search word marked.
 
-    Made here rather than by PostgreSQL's ts_headline, which parsed all 20 bodies again on
-    every results page (7 ms, a third of the page), and so the same on both databases.
+    Made here rather than by PostgreSQL's ts_headline, which parsed every result's body again
+    on every results page (bench/results/ has the cost), and so the same on both databases.
     """
     pattern = _marking_pattern(text)
     body = _one_line(html_to_text(release.body))
