@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
 
 class ArticlesConfig(AppConfig):
@@ -15,6 +15,7 @@ class ArticlesConfig(AppConfig):
         from articles.editorial.workflow import release_went_live
         from articles.public.caching import content_changed
         from articles.public.search_index import ensure_index_after_migrate
+        from articles.text import clean_text_fields
 
         # After every migrate, once the permissions exist, the groups match editorial/roles.py.
         post_migrate.connect(create_roles_after_migrate, sender=self)
@@ -29,3 +30,7 @@ class ArticlesConfig(AppConfig):
                 content_changed, sender=model, dispatch_uid=f"cache-d-{model.__name__}"
             )
         release_went_live.connect(content_changed, dispatch_uid="cache-went-live")
+
+        # Text is stored XML-safe, so no feed or sitemap can be broken by one pasted character.
+        for model in [*self.get_models(), Tag]:
+            pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"text-{model.__name__}")

@@ -12,6 +12,11 @@ _ABBREVIATIONS = {
     "jan", "feb", "aug", "sept", "oct", "nov", "dec", "ft", "mt", "u.s", "u.n", "d.c",
 }  # fmt: skip
 
+# Characters XML 1.0 forbids (Word's Shift+Enter is \x0b): one in a feed or sitemap makes the
+# whole document unreadable, so text never keeps them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BREAKS = re.compile("[ \t]*[\x0b\x0c][ \t]*")
+
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 
 
@@ -45,3 +50,23 @@ def dateline_place(place):
     """News style: the city in capitals, the state or country as written ("KABUL, Afghanistan")."""
     city, comma, rest = place.strip().partition(",")
     return city.upper() + comma + rest
+
+
+def xml_safe(text):
+    """`text` without the characters XML cannot carry. A vertical tab or form feed (what Word
+    writes for a line or page break) becomes one space; the rest are dropped."""
+    if not text or not _NOT_XML.search(text):
+        return text
+    return _NOT_XML.sub("", _BREAKS.sub(" ", text))
+
+
+def clean_text_fields(sender, instance, **kwargs):
+    """pre_save receiver: every text field of a row is stored XML-safe, whatever wrote it (a
+    form, the importer, a script). A one-line field is also trimmed if a break stood at an end."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and _NOT_XML.search(value):
+            cleaned = xml_safe(value)
+            if field.get_internal_type() != "TextField":
+                cleaned = cleaned.strip()
+            setattr(instance, field.attname, cleaned)

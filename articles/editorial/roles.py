@@ -1,7 +1,8 @@
 """The newsroom's roles as Django groups, kept in step with this file after every migrate.
 
-Writer: writes drafts and submits them for review.
-Publisher: what a writer can, plus publish, schedule, withdraw, correct and share previews.
+Writer: writes drafts and submits them for review; uploads and describes photos.
+Publisher: what a writer can, plus publish, schedule, withdraw, correct, share previews and
+delete photos.
 Administrator: everything in the newsroom, plus users and groups.
 """
 
@@ -20,6 +21,10 @@ _WRITER_PERMISSIONS = [
     "articles.view_sociallink",
     "articles.view_correction",
     "articles.view_auditentry",
+    # Writers upload and describe photos; taking one down is a publisher's call.
+    "articles.add_image",
+    "articles.change_image",
+    "articles.view_image",
     "taggit.add_tag",
     "taggit.view_tag",
 ]
@@ -31,6 +36,7 @@ _PUBLISHER_PERMISSIONS = [
     "articles.add_previewlink",
     "articles.change_previewlink",
     "articles.view_previewlink",
+    "articles.delete_image",
     "taggit.change_tag",
 ]
 ROLES = {

@@ -4,13 +4,16 @@ from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from articles.text import xml_safe
+
 
 def canonical_tag_names(names):
     """Names to store, reusing an existing tag whose slug matches (“Défense” → “Defense”).
 
     taggit already ignores case (TAGGIT_CASE_INSENSITIVE); slugify also folds accents.
     """
-    wanted = {name: slugify(name) for name in names if name.strip()}
+    names = [xml_safe(name).strip() for name in names]
+    wanted = {name: slugify(name) for name in names if name}
     existing = {tag.slug: tag.name for tag in Tag.objects.filter(slug__in=wanted.values())}
     result = []
     for name, slug in wanted.items():

@@ -118,20 +118,28 @@ def publish_due(now=None):
     """
     now = now or timezone.now()
     done = []
-    for release in Release.objects.live(now).filter(went_live_at__isnull=True).order_by("pk"):
+    for pk in _due_ids(now):
         with transaction.atomic():
-            claimed = Release.objects.filter(pk=release.pk, went_live_at__isnull=True).update(
-                went_live_at=now
-            )
-            if not claimed:
-                continue  # another run got there first
-            release.refresh_from_db()
+            # The claim repeats the live rule: a release withdrawn since it was listed stays down.
+            unclaimed = Release.objects.live(now).filter(pk=pk, went_live_at__isnull=True)
+            if not unclaimed.update(went_live_at=now):
+                continue  # another run got there first, or it is no longer live
+            release = Release.objects.get(pk=pk)
             if _assign_release_number(release):
                 Release.objects.filter(pk=release.pk).update(release_number=release.release_number)
             audit(release, None, "Went live", State.SCHEDULED, State.LIVE, "")
             transaction.on_commit(lambda r=release: release_went_live.send(Release, release=r))
         done.append(release)
     return done
+
+
+def _due_ids(now):
+    return list(
+        Release.objects.live(now)
+        .filter(went_live_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _go_live(release, now):

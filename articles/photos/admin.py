@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 from articles.models import Image, Release
 from articles.photos.forms import ImageAdminForm
 from articles.photos.markup import THUMB_SIZES, photo_html
-from articles.photos.uploads import store_image
 
 
 @admin.register(Image)
@@ -42,10 +41,8 @@ class ImageAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-            store_image(obj, form.clean_image, form.cleaned_data["upload"].name)
-        else:
-            super().save_model(request, obj, form, change)
+            obj.created_by = request.user  # its files were stored when the form was validated
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="photo")
     def thumbnail(self, image):

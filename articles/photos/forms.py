@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 
 from articles.models import Image
-from articles.photos.uploads import ImageRejected, clean_upload
+from articles.photos.uploads import ImageRejected, clean_upload, store_files
 
 
 class ImageAdminForm(forms.ModelForm):
@@ -48,3 +48,13 @@ class ImageAdminForm(forms.ModelForm):
                 "Describe the photo for people who cannot see it, or mark it decorative.",
             )
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Stored once everything else is valid, so a full disk or an unwritable folder is an
+        # error on this form, with nothing half-stored, rather than a 500 after validation.
+        if self.clean_image is not None and not self.errors:
+            try:
+                store_files(self.instance, self.clean_image, self.cleaned_data["upload"].name)
+            except ImageRejected as error:
+                self.add_error("upload", forms.ValidationError(str(error), code="storage"))

@@ -6,18 +6,27 @@ the pixels, so a decompression bomb costs a header read. Re-encoding applies the
 and drops every other piece of metadata (GPS included) from all that is served.
 """
 
+import logging
 import re
 import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from articles.photos.renditions import encode, make_renditions
+from articles.photos.renditions import (
+    encode,
+    make_renditions,
+    rendition_name,
+    rendition_widths,
+)
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+
+logger = logging.getLogger(__name__)
 
 
 class ImageRejected(Exception):
@@ -120,11 +129,39 @@ def safe_original_name(name):
     return _UNSAFE_NAME.sub("", base).strip()[:255]
 
 
-def store_image(image, clean, original_name=""):
-    """Save a cleaned upload under the image's random key, with all its renditions."""
+def store_files(image, clean, original_name=""):
+    """Write a cleaned upload and all its renditions under the image's random key, without
+    saving the row. All or nothing: if storage fails, whatever was written is removed and
+    ImageRejected says so."""
     image.width, image.height, image.extension = clean.width, clean.height, clean.extension
     image.original_filename = safe_original_name(original_name)
-    image.file.save(f"{image.key}.{clean.extension}", ContentFile(clean.content), save=False)
-    make_renditions(image.key, clean.content, clean.extension)
+    try:
+        image.file.save(f"{image.key}.{clean.extension}", ContentFile(clean.content), save=False)
+        make_renditions(image.key, clean.content, clean.extension)
+    except OSError as error:
+        delete_files(image)
+        raise ImageRejected(
+            f"The photo could not be stored ({error.strerror or error}); nothing was saved. "
+            "Try again, and tell an administrator if it happens again."
+        ) from None
+    return image
+
+
+def store_image(image, clean, original_name=""):
+    """Save a cleaned upload under the image's random key, with all its renditions."""
+    store_files(image, clean, original_name)
     image.save()
     return image
+
+
+def delete_files(image):
+    """Remove a photo's original and every rendition; missing files are not an error."""
+    names = [image.file.name] if image.file else []
+    names += [rendition_name(image.key, w, ext) for w in rendition_widths(image.width or 0)
+              for ext in ("webp", image.extension)]  # fmt: skip
+    for name in names:
+        try:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s", name, exc_info=True)

@@ -13,6 +13,7 @@ from taggit.models import Tag
 from articles.models import Release
 from articles.photos.renditions import rendition_name
 from articles.public.presentation import absolute_url, published_html, share_image
+from articles.text import xml_safe
 
 FEED_LENGTH = 20  # full texts: enough for any reader polling hourly, small enough to fetch often
 
@@ -36,6 +37,17 @@ def feed_items(tag=None):
     return releases.newest_first()[:FEED_LENGTH]
 
 
+def _xml_safe_values(values):
+    def clean(value):
+        if isinstance(value, str):
+            return xml_safe(value)
+        if isinstance(value, (list, tuple)):
+            return type(value)(clean(v) for v in value)
+        return value
+
+    return {key: clean(value) for key, value in values.items()}
+
+
 class ReleasesFeed(Feed):
     feed_type = Rss201rev2Feed
     item_guid_is_permalink = False
@@ -43,6 +55,14 @@ class ReleasesFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         self.request = request
         return super().__call__(request, *args, **kwargs)
+
+    def get_feed(self, obj, request):
+        """The feed, with every string made XML-safe: text is cleaned on save, but a row
+        written around save() must not take the whole feed down."""
+        feed = super().get_feed(obj, request)
+        feed.feed = _xml_safe_values(feed.feed)
+        feed.items = [_xml_safe_values(item) for item in feed.items]
+        return feed
 
     def get_object(self, request, slug=None):
         if slug is None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.models import Release
 from articles.public.caching import cached_for_content, cached_live_tags, live_archive_years
 from articles.public.presentation import absolute_url
+from articles.text import xml_safe
 
 NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
 NEWS_SITEMAP_LIMIT = 1000
@@ -99,6 +100,9 @@ def news_sitemap(request):
         .only("title", "slug", "publish_at")
         .newest_first()[:NEWS_SITEMAP_LIMIT]
     )
+    releases = list(releases)
+    for release in releases:
+        release.title = xml_safe(release.title)  # a row written around save() stays readable
     base = absolute_url(request, "/").removesuffix("/")
     return render(
         request,
