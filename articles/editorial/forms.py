@@ -1,11 +1,10 @@
 """The editors' forms: a release, a workflow step, a correction, a share link, a tag merge."""
 
 from django import forms
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from articles.editorial.previews import MAX_SHARE_HOURS
 from articles.editorial.tags import canonical_tag_names
+from articles.editorial.workflow import changed_since
 from articles.models import Release
 
 
@@ -51,20 +50,20 @@ class ReleaseAdminForm(forms.ModelForm):
             .get(pk=self.instance.pk)
         )
         if loaded_version is None or loaded_version != current.lock_version:
-            who = current.updated_by.get_username() if current.updated_by else "someone"
-            when = date_format(timezone.localtime(current.updated), "D j M Y, H:i T")
             raise forms.ValidationError(
-                f"{who} saved this release at {when}, after you opened it. Your text is still "
-                "below and nothing was saved: copy what you need, open the release again in a "
-                "new tab to see their version, and make your changes there.",
+                f"{changed_since(current)} Your text is still below and nothing was saved: copy "
+                "what you need, open the release again in a new tab to see their version, and "
+                "make your changes there.",
                 code="stale",
             )
 
 
 class WorkflowStepForm(forms.Form):
-    """One workflow step from the release page: which, an optional note, and a time to schedule."""
+    """One workflow step from the release page: which, an optional note, a time to schedule,
+    and the version of the release the person saw."""
 
     step = forms.CharField()
+    version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -80,6 +79,7 @@ class CorrectionForm(forms.Form):
     text = forms.CharField(
         label="Correction", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ShareLinkForm(forms.Form):

@@ -11,6 +11,7 @@ import reversion
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter
 from articles.states import State, Status
@@ -71,13 +72,35 @@ def _may(user, step, release):
     return True
 
 
-def take_step(release, step_name, user, *, note="", when=None):
-    """Move `release` by one workflow step, or raise WorkflowError and change nothing."""
+def changed_since(release):
+    """Who changed `release` last and when, for telling someone their copy is out of date."""
+    who = release.updated_by.get_username() if release.updated_by else "someone"
+    when = date_format(timezone.localtime(release.updated), "D j M Y, H:i T")
+    return f"{who} saved this release at {when}, after you opened it."
+
+
+def _locked(release, seen_version):
+    """The release's row, locked until the transaction ends; WorkflowError if it changed since
+    the person acting saw version `seen_version` (None: a command or script, no check)."""
+    current = Release.objects.select_for_update(of=("self",)).select_related("updated_by")
+    current = current.get(pk=release.pk)
+    if seen_version is not None and seen_version != current.lock_version:
+        raise WorkflowError(
+            f"{changed_since(current)} Nothing was done: read the new version, then try again."
+        )
+    return current
+
+
+def take_step(release, step_name, user, *, note="", when=None, seen_version=None):
+    """Move `release` by one workflow step, or raise WorkflowError and change nothing.
+
+    `seen_version` is the lock version the person saw: a step is never taken on text they
+    have not seen (a publisher publishing what a writer changed a minute ago)."""
     step = STEPS.get(step_name)
     if step is None:
         raise WorkflowError(f"Unknown step “{step_name}”.")
     with transaction.atomic():
-        release = Release.objects.select_for_update().get(pk=release.pk)
+        release = _locked(release, seen_version)
         from_state = release.state
         if not _may(user, step, release):
             raise WorkflowError(f"You do not have permission to {step.label.lower()}.")
@@ -162,16 +185,19 @@ def _assign_release_number(release):
     return True
 
 
-def add_correction(release, user, text):
-    """A dated public correction on a published release; its "updated" time moves on."""
+def add_correction(release, user, text, *, seen_version=None):
+    """A dated public correction on a published release; its "updated" time moves on.
+
+    The row is read again under a lock, so a concurrent edit is never saved over."""
     if not user.has_perm(PUBLISH_PERMISSION):
         raise WorkflowError("You do not have permission to correct releases.")
-    if release.status != Status.PUBLISHED:
-        raise WorkflowError("Only a published release can carry a correction.")
     text = text.strip()
     if not text:
         raise WorkflowError("Write the correction first.")
     with transaction.atomic():
+        release = _locked(release, seen_version)
+        if release.status != Status.PUBLISHED:
+            raise WorkflowError("Only a published release can carry a correction.")
         correction = Correction.objects.create(release=release, text=text, created_by=user)
         release.updated_by = user
         save_with_revision(release, user, "Correction added")

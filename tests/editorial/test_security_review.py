@@ -2,6 +2,7 @@
 the code the review attacked."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -14,11 +15,88 @@ from articles.editorial import workflow
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from articles.editorial.workflow import publish_due, take_step
 from articles.models import Correction, Image, Office
+from articles.states import State
 from tests.support import NOW, photo_bytes
 
 pytestmark = pytest.mark.django_db
 
 HOUR = datetime.timedelta(hours=1)
+
+
+# 2. Publishing is bound to the text that was reviewed -------------------------------------------
+
+
+def _change_page(client, release):
+    return client.get(f"/admin/articles/release/{release.pk}/change/")
+
+
+def _seen_version(page):
+    return int(re.search(r'name="version" value="(\d+)"', page.text)[1])
+
+
+def _writer_saves(client, people, release, title):
+    client.force_login(people[WRITER])
+    data = {
+        "kind": release.kind, "title": title, "slug": release.slug, "summary": "",
+        "dateline": release.dateline, "body": "<p>Unreviewed words.</p>", "byline": "",
+        "office": release.office_id, "tags": "", "loaded_version": release.lock_version,
+    }  # fmt: skip
+    response = client.post(f"/admin/articles/release/{release.pk}/change/", data)
+    assert response.status_code == 302, "the writer's save went through"
+
+
+def test_publishing_text_changed_since_the_publisher_read_it_is_refused(
+    client, make_release, people
+):
+    release = make_release("Reviewed headline", status="review", publish_at=None)
+    client.force_login(people[PUBLISHER])
+    seen = _seen_version(_change_page(client, release))
+    _writer_saves(client, people, release, "Unreviewed headline")
+
+    client.force_login(people[PUBLISHER])
+    response = client.post(
+        f"/admin/articles/release/{release.pk}/workflow/",
+        {"step": "publish", "version": seen},
+        follow=True,
+    )
+    assert "saved this release at" in response.text
+    assert "Nothing was done" in response.text
+    release.refresh_from_db()
+    assert release.state == State.IN_REVIEW and release.title == "Unreviewed headline"
+    assert not release.audit_entries.exists()
+
+    # Having read the new text, the publisher can publish it.
+    seen = _seen_version(_change_page(client, release))
+    client.post(
+        f"/admin/articles/release/{release.pk}/workflow/", {"step": "publish", "version": seen}
+    )
+    release.refresh_from_db()
+    assert release.state == State.LIVE
+
+
+def test_a_correction_on_an_out_of_date_page_is_refused(client, make_release, people):
+    release = make_release("Published headline")
+    client.force_login(people[PUBLISHER])
+    seen = _seen_version(_change_page(client, release))
+    take_step(release, "withdraw", people[PUBLISHER])
+    take_step(release, "publish", people[PUBLISHER])
+    response = client.post(
+        f"/admin/articles/release/{release.pk}/correct/",
+        {"text": "An earlier version misstated the date.", "version": seen},
+        follow=True,
+    )
+    assert "after you opened it" in response.text
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_never_saves_over_a_concurrent_edit(make_release, people):
+    release = make_release("Original headline")
+    stale_copy = type(release).objects.get(pk=release.pk)
+    type(release).objects.filter(pk=release.pk).update(title="Edited meanwhile")
+    workflow.add_correction(stale_copy, people[PUBLISHER], "A date was wrong.")
+    release.refresh_from_db()
+    assert release.title == "Edited meanwhile"
+    assert release.corrections.count() == 1
 
 
 # 4. One control character takes the feeds down --------------------------------------------------

@@ -129,7 +129,12 @@ def test_publisher_schedules_in_office_time_through_the_admin(client, make_relea
     with time_machine.travel(NOW, tick=False):
         response = client.post(
             f"/admin/articles/release/{release.pk}/workflow/",
-            {"step": "schedule", "when": "2026-11-26T09:00", "note": "Embargo per legal"},
+            {
+                "step": "schedule",
+                "when": "2026-11-26T09:00",
+                "note": "Embargo per legal",
+                "version": release.lock_version,
+            },
         )
     assert response.status_code == 302
     release.refresh_from_db()
@@ -152,7 +157,7 @@ def test_daylight_saving_gaps_and_overlaps_are_refused(client, make_release, peo
     with time_machine.travel(datetime.datetime(2026, 10, 1, tzinfo=OFFICE_TZ), tick=False):
         response = client.post(
             f"/admin/articles/release/{release.pk}/workflow/",
-            {"step": "schedule", "when": when},
+            {"step": "schedule", "when": when, "version": release.lock_version},
             follow=True,
         )
     assert "may be ambiguous or it may not exist" in response.text, why

@@ -32,7 +32,9 @@ class SharingMixin(ReleaseViewsBase):
         return {
             **super().release_page_context(request, release),
             "corrections": release.corrections.all(),
-            "correction_form": CorrectionForm() if may_correct else None,
+            "correction_form": (
+                CorrectionForm(initial={"version": release.lock_version}) if may_correct else None
+            ),
             "preview_links": release.preview_links.all() if publisher else (),
             "share_form": ShareLinkForm() if publisher else None,
         }
@@ -76,10 +78,10 @@ class SharingMixin(ReleaseViewsBase):
         if not form.is_valid():
             self.message_user(request, "Write the correction first.", messages.ERROR)
             return self.back_to(release)
-        text = form.cleaned_data["text"]
         done, _ = self.attempt(
-            request, PUBLISH_PERMISSION, add_correction, release, request.user, text
-        )
+            request, PUBLISH_PERMISSION, add_correction, release, request.user,
+            form.cleaned_data["text"], seen_version=form.cleaned_data["version"],
+        )  # fmt: skip
         if done:
             self.message_user(request, "Correction published.", messages.SUCCESS)
         return self.back_to(release)

@@ -1,6 +1,7 @@
 """The release page's workflow buttons and the change list's bulk actions."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 
 from articles.editorial.admin.base import ReleaseViewsBase
 from articles.editorial.forms import WorkflowStepForm
@@ -26,16 +27,21 @@ class WorkflowStepsMixin(ReleaseViewsBase):
         return {
             **super().release_page_context(request, release),
             "workflow_steps": available_steps(release, request.user),
-            "step_form": WorkflowStepForm(),
+            "step_form": WorkflowStepForm(initial={"version": release.lock_version}),
             "audit_entries": release.audit_entries.select_related("user")[:50],
         }
 
     def workflow_view(self, request, pk):
         self.require_post(request)
         release = self.release_or_404(request, pk)
+        asked = STEPS.get(request.POST.get("step", ""))
+        if asked is not None and not request.user.has_perm(asked.permission):
+            raise PermissionDenied(f"You do not have permission to {asked.label.lower()}.")
         form = WorkflowStepForm(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
+            for name, errors in form.errors.items():
+                if name == "version":  # only a page from before this field existed lacks it
+                    errors = ["Reload the release and try again."]
                 self.message_user(request, " ".join(errors), messages.ERROR)
             return self.back_to(release)
         data = form.cleaned_data
@@ -45,7 +51,7 @@ class WorkflowStepsMixin(ReleaseViewsBase):
             return self.back_to(release)
         done, _ = self.attempt(
             request, step.permission, take_step, release, data["step"], request.user,
-            note=data["note"], when=data["when"],
+            note=data["note"], when=data["when"], seen_version=data["version"],
         )  # fmt: skip
         if not done:
             return self.back_to(release)
