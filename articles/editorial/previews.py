@@ -6,6 +6,7 @@ A preview renders the public page exactly, with a banner, and is never cached or
 
 import datetime
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,8 +15,12 @@ from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError, audit
 from articles.models import PreviewLink
 from articles.public.caching import neighbours
 from articles.public.cards import with_tag_lists
+from articles.states import State
 
-MAX_SHARE_HOURS = 24 * 30
+# A week covers a review under embargo; a forwarded link should not outlive it by much.
+MAX_SHARE_HOURS = 24 * 7
+# A share link shows a release that is not public yet, or is; never one taken down.
+_ENDED = {State.WITHDRAWN, State.EXPIRED}
 
 
 def render_preview(request, release):
@@ -31,13 +36,15 @@ def render_preview(request, release):
 
 
 def share_link_view(request, token):
-    """A reviewer's share link: 404 once expired or revoked, like a link that never existed."""
+    """A reviewer's share link: 404 once expired or revoked, or once its release is withdrawn
+    or expired, like a link that never existed."""
     link = get_object_or_404(
-        PreviewLink.objects.select_related("release__office", "release__lead_image"),
-        token=token,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
+        PreviewLink.objects.usable()
+        .with_secret(token)
+        .select_related("release__office", "release__lead_image")
     )
+    if link.release.state in _ENDED:
+        raise Http404("This share link has ended.")
     return render_preview(request, link.release)
 
 
@@ -45,8 +52,10 @@ def create_preview_link(release, user, *, note="", hours=48):
     if not user.has_perm(PUBLISH_PERMISSION):
         raise WorkflowError("You do not have permission to share previews.")
     if not 1 <= hours <= MAX_SHARE_HOURS:
-        raise WorkflowError("A share link lasts between 1 hour and 30 days.")
-    link = PreviewLink.objects.create(
+        raise WorkflowError(f"A share link lasts between 1 and {MAX_SHARE_HOURS} hours.")
+    if release.state in _ENDED:
+        raise WorkflowError("A withdrawn or expired release cannot be shared.")
+    link = PreviewLink.objects.issue(
         release=release,
         note=note,
         created_by=user,

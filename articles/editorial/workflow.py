@@ -124,6 +124,8 @@ def take_step(release, step_name, user, *, note="", when=None, seen_version=None
                 )
             release.went_live_at = None  # the going-live steps run again for this publication
             _assign_release_number(release)
+        if step.to_status == Status.WITHDRAWN:
+            release.preview_links.end(now)  # a withdrawal ends every share link
         release.status = step.to_status
         release.updated_by = user
         save_with_revision(release, user, step.label)

@@ -1,6 +1,7 @@
 """What a release leaves behind as it moves through its life: numbers, audit entries,
 corrections and reviewers' share links."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -89,11 +90,42 @@ def new_preview_token():
     return secrets.token_urlsafe(32)  # 256 bits
 
 
+def hash_token(secret):
+    """What is stored of a share link's secret: nothing in the database opens a preview."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def with_secret(self, secret):
+        return self.filter(token=hash_token(secret))
+
+    def end(self, now=None):
+        """Revoke every link still open (a withdrawal or deletion ends them all)."""
+        return self.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+    def issue(self, **fields):
+        """A new link; its secret is on the returned object (`.url`) and nowhere else."""
+        secret = new_preview_token()
+        link = self.create(token=hash_token(secret), **fields)
+        link.url = reverse("preview_link", args=[secret])
+        return link
+
+
 class PreviewLink(models.Model):
-    """An unguessable, expiring, revocable link to one release for reviewers without an account."""
+    """An unguessable, expiring, revocable link to one release for reviewers without an account.
+
+    Only a hash of its secret is stored; the address is shown once, when the link is made."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="preview_links")
-    token = models.CharField(max_length=64, unique=True, default=new_preview_token, editable=False)
+    token = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the link's secret; the secret itself is never stored.",
+    )
     note = models.CharField(
         max_length=200, blank=True, help_text="Who it is for, e.g. “Legal review”."
     )
@@ -104,14 +136,13 @@ class PreviewLink(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PreviewLinkQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created"]
 
     def __str__(self):
         return self.note or f"Share link for {self.release}"
-
-    def get_absolute_url(self):
-        return reverse("preview_link", args=[self.token])
 
     @property
     def is_usable(self):

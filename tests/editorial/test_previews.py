@@ -2,13 +2,15 @@
 share links that expire and can be revoked."""
 
 import datetime
+import hashlib
+import re
 
 import pytest
 import time_machine
 
 from articles.editorial.previews import create_preview_link, revoke_preview_link
 from articles.editorial.roles import PUBLISHER, WRITER
-from articles.editorial.workflow import WorkflowError
+from articles.editorial.workflow import WorkflowError, take_step
 from articles.models import PreviewLink
 from tests.support import NOW
 
@@ -38,7 +40,7 @@ def test_share_links_are_unguessable_expiring_and_revocable(client, make_release
         link = create_preview_link(release, people[PUBLISHER], note="Legal")
     assert len(link.token) >= 43  # 32 random bytes, base64: 256 bits
     assert link.expires_at == NOW + 48 * HOUR
-    url = link.get_absolute_url()
+    url = link.url
     with time_machine.travel(NOW + 47 * HOUR, tick=False):
         response = client.get(url)
         assert response.status_code == 200 and "PREVIEW — not public" in response.text
@@ -61,7 +63,8 @@ def test_share_link_admin_flow(client, make_release, people):
         follow=True,
     )
     link = PreviewLink.objects.get()
-    assert f"/preview/{link.token}/" in response.text
+    shown = re.search(r"/preview/([\w-]+)/", response.text)[1]
+    assert client.get(f"/preview/{shown}/").status_code == 200
     page = client.get(f"/admin/articles/release/{release.pk}/change/").text
     assert "Leadership" in page and "Active" in page
     client.post(f"/admin/articles/release/{release.pk}/share/{link.pk}/revoke/")
@@ -72,3 +75,44 @@ def test_share_link_admin_flow(client, make_release, people):
         client.post(f"/admin/articles/release/{release.pk}/share/", {"hours": 24}).status_code
         == 403
     )
+
+
+# Issue 11, finding 6: share links outlive a withdrawal; tokens were stored as they are.
+
+
+def test_withdrawal_ends_every_share_link(client, make_release, people):
+    release = make_release("Shared then withdrawn")
+    link = create_preview_link(release, people[PUBLISHER], note="Legal")
+    assert client.get(link.url).status_code == 200
+    take_step(release, "withdraw", people[PUBLISHER])
+    assert client.get(link.url).status_code == 404
+    assert PreviewLink.objects.get().revoked_at is not None
+    take_step(release, "publish", people[PUBLISHER])
+    assert client.get(link.url).status_code == 404, "publishing again does not revive old links"
+
+
+def test_a_share_link_to_an_expired_release_answers_404(client, make_release, people):
+    with time_machine.travel(NOW, tick=False):
+        release = make_release(publish_at=NOW - 2 * HOUR, expire_at=NOW + HOUR)
+        link = create_preview_link(release, people[PUBLISHER])
+        assert client.get(link.url).status_code == 200
+    with time_machine.travel(NOW + 2 * HOUR, tick=False):
+        assert client.get(link.url).status_code == 404
+        with pytest.raises(WorkflowError, match="cannot be shared"):
+            create_preview_link(release, people[PUBLISHER])
+
+
+def test_only_a_hash_of_the_secret_is_stored(make_release, people):
+    link = create_preview_link(make_release(status="draft"), people[PUBLISHER])
+    secret = link.url.strip("/").rsplit("/", 1)[-1]
+    assert len(secret) >= 43
+    stored = PreviewLink.objects.values_list("token", flat=True).get()
+    assert stored != secret and secret not in stored
+    assert stored == hashlib.sha256(secret.encode()).hexdigest()
+
+
+def test_share_links_last_at_most_a_week(make_release, people):
+    release = make_release(status="draft")
+    create_preview_link(release, people[PUBLISHER], hours=7 * 24)
+    with pytest.raises(WorkflowError, match="between 1 and 168 hours"):
+        create_preview_link(release, people[PUBLISHER], hours=7 * 24 + 1)

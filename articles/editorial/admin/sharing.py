@@ -58,7 +58,7 @@ class SharingMixin(ReleaseViewsBase):
             **form.cleaned_data,
         )  # fmt: skip
         if done:
-            url = request.build_absolute_uri(link.get_absolute_url())
+            url = request.build_absolute_uri(link.url)
             self.message_user(request, f"Share link created: {url}", messages.SUCCESS)
         return self.back_to(release)
 
