@@ -1,8 +1,10 @@
 """The workflow's states, as names the code compares; labels are for people only.
 
-A release stores one of four statuses. Editors think in six states: publishing splits into
+A release stores one of five statuses. Editors think in seven states: publishing splits into
 scheduled, live and expired by the clock (articles/visibility.py says how). Code, audit entries
 and tests use the values; renaming a label changes what people read, never what they may do.
+Deleted is a status like the others: a deleted release keeps its history, audit trail,
+corrections and tags, is shown nowhere, and only an Administrator can bring it back.
 """
 
 from django.db import models
@@ -15,6 +17,7 @@ class Status(models.TextChoices):
     IN_REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    DELETED = "deleted", "Deleted"
 
 
 class State(models.TextChoices):
@@ -27,6 +30,7 @@ class State(models.TextChoices):
     LIVE = "live", "Live"
     EXPIRED = "expired", "Expired"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    DELETED = "deleted", "Deleted"
 
 
 # The states a stored status means by itself, whatever the time.
@@ -34,4 +38,5 @@ STATE_OF_STATUS = {
     Status.DRAFT: State.DRAFT,
     Status.IN_REVIEW: State.IN_REVIEW,
     Status.WITHDRAWN: State.WITHDRAWN,
+    Status.DELETED: State.DELETED,
 }

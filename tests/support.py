@@ -24,6 +24,7 @@ NOT_LIVE = {
     "draft": {"status": "draft"},
     "review": {"status": "review"},
     "withdrawn": {"status": "withdrawn"},
+    "deleted": {"status": "deleted"},
     "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
     "expired": {"publish_at": NOW - datetime.timedelta(days=2), "expire_at": NOW},
 }

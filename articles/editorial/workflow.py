@@ -18,6 +18,7 @@ from articles.states import State, Status
 
 PUBLISH_PERMISSION = "articles.publish_release"
 EDIT_PERMISSION = "articles.change_release"
+DELETE_PERMISSION = "articles.delete_release"  # Administrators only (roles.py)
 
 # Sent (after commit) once a release has gone live and its going-live steps are done; cache
 # purges and notifications connect here.
@@ -51,6 +52,12 @@ STEPS = {
              frozenset({State.LIVE, State.SCHEDULED, State.EXPIRED}), Status.WITHDRAWN),
         Step("return_to_draft", "Return to draft", EDIT_PERMISSION,
              frozenset({State.IN_REVIEW, State.WITHDRAWN}), Status.DRAFT),
+        # Deleting keeps the record (history, audit trail, corrections, tags) and hides the
+        # release everywhere; recovering brings it back as a draft, never live.
+        Step("delete", "Delete", DELETE_PERMISSION, frozenset(State) - {State.DELETED},
+             Status.DELETED),
+        Step("recover", "Recover as a draft", DELETE_PERMISSION, frozenset({State.DELETED}),
+             Status.DRAFT),
     ]
 }  # fmt: skip
 
@@ -124,8 +131,11 @@ def take_step(release, step_name, user, *, note="", when=None, seen_version=None
                 )
             release.went_live_at = None  # the going-live steps run again for this publication
             _assign_release_number(release)
-        if step.to_status == Status.WITHDRAWN:
-            release.preview_links.end(now)  # a withdrawal ends every share link
+        if step.to_status in {Status.WITHDRAWN, Status.DELETED}:
+            release.preview_links.end(now)  # a withdrawal or deletion ends every share link
+        if step.name == "recover":
+            release.publish_at = None  # its old time comes back only by publishing again
+            release.went_live_at = None
         release.status = step.to_status
         release.updated_by = user
         save_with_revision(release, user, step.label)

@@ -30,10 +30,12 @@ class AuditEntry(models.Model):
     read-only.
     """
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="audit_entries")
+    # The office's record: neither deleting a release nor deleting a person may erase it or
+    # turn its author into "system" (deactivate people instead).
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="audit_entries")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=40)
     # State values ("review", "live"), never labels: the label is looked up when shown.
@@ -69,7 +71,7 @@ def _label(state):
 class Correction(models.Model):
     """A dated public note on a published release ("Correction: …")."""
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="corrections")
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="corrections")
     text = models.TextField(
         help_text="Plain text, shown under the release and in feeds, e.g. “An earlier version "
         "misstated the date of the visit.”"

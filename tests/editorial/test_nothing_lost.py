@@ -73,36 +73,33 @@ def test_every_admin_save_keeps_a_revision_and_restoring_adds_one(client, make_r
 
 
 def test_deleted_release_can_be_recovered(client, make_release, publisher, admin_user):
-    release = make_release("Deleted by mistake", status="draft", publish_at=None)
+    release = make_release("Deleted by mistake", status="draft", publish_at=None, tags=["Ports"])
     client.force_login(admin_user)
     client.post(change_url(release), form_data(client, release, summary="Saved once."))
     guid = release.guid
     confirm = client.get(f"/admin/articles/release/{release.pk}/delete/")
     assert "Are you sure" in confirm.text
     client.post(f"/admin/articles/release/{release.pk}/delete/", {"post": "yes"})
-    assert not Release.objects.exists()
-    recover_list = client.get("/admin/articles/release/recover/")
-    assert "Deleted by mistake" in recover_list.text
-    version = Version.objects.get_deleted(Release).get()
-    response = client.post(
-        f"/admin/articles/release/recover/{version.pk}/", form_data_for_recover(client, version)
+    release.refresh_from_db()
+    assert release.state == State.DELETED
+    assert list(client.get("/admin/articles/release/").context["cl"].result_list) == []
+    deleted_list = client.get("/admin/articles/release/recover/", follow=True)
+    assert list(deleted_list.context["cl"].result_list) == [release]
+    page = client.get(change_url(release))
+    assert "Recover as a draft" in page.text
+    client.post(
+        f"/admin/articles/release/{release.pk}/workflow/",
+        {"step": "recover", "version": release.lock_version},
     )
-    assert response.status_code == 302, response.context["adminform"].form.errors
     recovered = Release.objects.get()
     assert recovered.title == "Deleted by mistake" and recovered.summary == "Saved once."
-    assert recovered.guid == guid
-
-
-def form_data_for_recover(client, version):
-    response = client.get(f"/admin/articles/release/recover/{version.pk}/")
-    form = response.context["adminform"].form
-    data = {
-        name: "" if form[name].value() is None else form[name].value()
-        for name in form.fields
-        if name not in {"featured", "expire_at"}
-    }
-    data.update({"expire_at_0": "", "expire_at_1": ""})
-    return data
+    assert recovered.guid == guid and recovered.state == State.DRAFT
+    assert [tag.name for tag in recovered.tags.all()] == ["Ports"]
+    assert list(recovered.audit_entries.values_list("action", flat=True)) == [
+        "Recover as a draft",
+        "Delete",
+    ]
+    assert Version.objects.get_for_object(recovered).count() >= 2, "history is kept"
 
 
 def test_a_save_over_someone_elses_newer_edit_is_refused(client, make_release, writer, publisher):

@@ -10,17 +10,138 @@ import pytest
 import time_machine
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
+from django.db.models import ProtectedError
+from django.utils import timezone
+from reversion.models import Version
 
 from articles.editorial import workflow
+from articles.editorial.previews import create_preview_link
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from articles.editorial.workflow import publish_due, take_step
-from articles.models import Correction, Image, Office
+from articles.models import Correction, Image, Office, Release
 from articles.states import State
+from tests.editorial.test_nothing_lost import form_data
 from tests.support import NOW, photo_bytes
 
 pytestmark = pytest.mark.django_db
 
 HOUR = datetime.timedelta(hours=1)
+
+
+# 1. Reversion's recover view rolled any release back to any old revision ------------------------
+
+
+def _saved_in_admin(client, user, release, **changes):
+    client.force_login(user)
+    data = form_data(client, release, **changes)
+    response = client.post(f"/admin/articles/release/{release.pk}/change/", data)
+    assert response.status_code == 302
+    release.refresh_from_db()
+    return Version.objects.get_for_object(release).first()
+
+
+@pytest.mark.parametrize(("role", "then"), [(WRITER, "publish"), (PUBLISHER, "withdraw")])
+def test_the_recover_view_never_rolls_back_an_existing_release(
+    client, make_release, people, role, then
+):
+    release = make_release("Press release", kind="press-release", status="draft", publish_at=None)
+    first_draft = _saved_in_admin(client, people[PUBLISHER], release, summary="First draft.")
+    take_step(release, "publish", people[PUBLISHER])
+    if then == "withdraw":
+        take_step(release, "withdraw", people[PUBLISHER])
+    release.refresh_from_db()
+    before = (release.status, release.publish_at, release.release_number, release.lock_version)
+    assert release.release_number == f"No. 1-{timezone.localdate().year % 100:02d}"
+
+    client.force_login(people[role])
+    response = client.post(f"/admin/articles/release/recover/{first_draft.pk}/", {})
+    assert response.status_code == 403
+    assert client.get("/admin/articles/release/recover/").status_code == 403
+    release.refresh_from_db()
+    assert (release.status, release.publish_at, release.release_number, release.lock_version) == (
+        before
+    )
+
+
+def test_even_an_administrator_cannot_recover_a_revision_over_a_release(
+    client, make_release, people
+):
+    release = make_release("Live release", kind="press-release")
+    version = _saved_in_admin(client, people[ADMINISTRATOR], release, summary="Edited.")
+    take_step(release, "withdraw", people[ADMINISTRATOR])
+    before = Release.objects.values().get(pk=release.pk)
+    response = client.post(f"/admin/articles/release/recover/{version.pk}/", {})
+    assert response.status_code == 302 and "state=deleted" in response["Location"]
+    assert Release.objects.values().get(pk=release.pk) == before
+
+
+def test_a_writer_restoring_a_revision_never_sets_publisher_only_fields(
+    client, make_release, people
+):
+    release = make_release("Draft headline", status="draft", publish_at=None)
+    featured = _saved_in_admin(client, people[PUBLISHER], release, featured="on",
+                               expire_at_0="2030-01-01", expire_at_1="09:00")  # fmt: skip
+    _saved_in_admin(client, people[PUBLISHER], release, title="Newer headline")
+    assert featured.field_dict["featured"] and featured.field_dict["expire_at"]
+    type(release).objects.filter(pk=release.pk).update(featured=False, expire_at=None)
+
+    client.force_login(people[WRITER])
+    client.post(f"/admin/articles/release/{release.pk}/history/{featured.pk}/")
+    release.refresh_from_db()
+    assert release.title == "Draft headline", "the text is restored"
+    assert not release.featured and release.expire_at is None
+    assert release.audit_entries.filter(action="Revision restored").count() == 1
+
+
+# 3. Deleting a release lost its public record ------------------------------------------------
+
+
+def test_deleting_keeps_the_record_hides_the_release_and_ends_share_links(
+    client, make_release, people
+):
+    release = make_release("To be deleted", tags=["Ports"])
+    workflow.add_correction(release, people[PUBLISHER], "A date was wrong.")
+    link = create_preview_link(release, people[PUBLISHER])
+    address = release.get_absolute_url()
+    assert client.get(address).status_code == 200
+
+    client.force_login(people[PUBLISHER])
+    assert (
+        client.post(f"/admin/articles/release/{release.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    client.force_login(people[ADMINISTRATOR])
+    client.post(f"/admin/articles/release/{release.pk}/delete/", {"post": "yes"})
+    client.logout()
+
+    release.refresh_from_db()
+    assert release.state == State.DELETED
+    assert client.get(address).status_code == 404
+    assert client.get(link.url).status_code == 404
+    assert release.corrections.count() == 1
+    assert [tag.name for tag in release.tags.all()] == ["Ports"]
+    actions = list(release.audit_entries.values_list("action", flat=True))
+    assert actions[0] == "Delete" and "Correction added" in actions
+
+
+def test_the_record_cannot_be_erased_by_deleting_rows_or_people(make_release, people):
+    release = make_release("On the record")
+    workflow.add_correction(release, people[PUBLISHER], "A date was wrong.")
+    with pytest.raises(ProtectedError):
+        release.delete()
+    with pytest.raises(ProtectedError):
+        people[PUBLISHER].delete()
+    assert release.audit_entries.get().user == people[PUBLISHER]
+
+
+def test_the_admin_says_why_a_person_with_a_record_cannot_be_deleted(
+    client, make_release, people, admin_user
+):
+    workflow.add_correction(make_release("On the record"), people[PUBLISHER], "Fixed.")
+    client.force_login(admin_user)
+    response = client.get(f"/admin/auth/user/{people[PUBLISHER].pk}/delete/")
+    assert response.status_code == 200
+    assert "protected" in response.text
 
 
 # 2. Publishing is bound to the text that was reviewed -------------------------------------------

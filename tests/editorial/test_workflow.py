@@ -34,6 +34,7 @@ STATE_FIELDS = {
     State.LIVE: {"status": "published", "publish_at": NOW - HOUR},
     State.EXPIRED: {"status": "published", "publish_at": NOW - 3 * HOUR, "expire_at": NOW - HOUR},
     State.WITHDRAWN: {"status": "withdrawn", "publish_at": NOW - HOUR},
+    State.DELETED: {"status": "deleted", "publish_at": None},
 }
 
 UNPUBLISHED_OR_SCHEDULED = [State.DRAFT, State.IN_REVIEW, State.SCHEDULED, State.WITHDRAWN]
@@ -49,6 +50,8 @@ ALLOWED = {
         State.IN_REVIEW: {WRITER, PUBLISHER, ADMINISTRATOR},
         State.WITHDRAWN: {PUBLISHER, ADMINISTRATOR},
     },
+    "delete": {s: {ADMINISTRATOR} for s in State if s != State.DELETED},
+    "recover": {State.DELETED: {ADMINISTRATOR}},
 }  # fmt: skip
 EXPECTED_STATE = {
     "submit": State.IN_REVIEW,
@@ -56,6 +59,8 @@ EXPECTED_STATE = {
     "schedule": State.SCHEDULED,
     "withdraw": State.WITHDRAWN,
     "return_to_draft": State.DRAFT,
+    "delete": State.DELETED,
+    "recover": State.DRAFT,
 }
 
 

@@ -17,7 +17,7 @@ from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
 from articles.editorial.forms import ReleaseAdminForm
-from articles.editorial.workflow import PUBLISH_PERMISSION
+from articles.editorial.workflow import PUBLISH_PERMISSION, take_step
 from articles.models import Office, Release
 from articles.states import State, Status
 
@@ -34,7 +34,7 @@ class StateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in State.values:
             return queryset.in_state(self.value())
-        return queryset
+        return queryset.exclude(status=Status.DELETED)  # deleted ones only when asked for
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -138,11 +138,32 @@ class ReleaseAdmin(WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmi
 
     def has_change_permission(self, request, obj=None):
         # Once a release is cleared (scheduled, live, withdrawn), only publishers change its text:
-        # a writer's edit would reach the public without review.
+        # a writer's edit would reach the public without review. A deleted one is recovered
+        # first, as a draft.
+        if obj is not None and obj.status == Status.DELETED:
+            return False
         cleared = obj is not None and obj.status in {Status.PUBLISHED, Status.WITHDRAWN}
         if cleared and not request.user.has_perm(PUBLISH_PERMISSION):
             return False
         return super().has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.DELETED:
+            return self.has_delete_permission(request)
+        return super().has_view_permission(request, obj)
+
+    # Deleting is the workflow's "delete" step: the release and its record stay, hidden.
+
+    def delete_model(self, request, obj):
+        take_step(obj, "delete", request.user)
+
+    def delete_queryset(self, request, queryset):
+        for release in queryset:
+            take_step(release, "delete", request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # Nothing but the releases themselves goes: say so on the confirmation page.
+        return [str(obj) for obj in objs], {"releases": len(objs)}, set(), []
 
     def view_on_site(self, obj):
         # Only a live release has a public page; anything else would be a 404.

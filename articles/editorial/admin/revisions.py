@@ -7,13 +7,16 @@ import reversion
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html_join
 from reversion.models import Version
 
 from articles.editorial.admin.base import ReleaseViewsBase
+from articles.editorial.workflow import PUBLISH_PERMISSION, audit
 from articles.models import Office, Release
+from articles.states import State
 from articles.text import html_to_text
 
 # Content only: restoring a revision never changes where a release is in its workflow.
@@ -23,7 +26,23 @@ REVISION_FIELDS = [
 ]  # fmt: skip
 
 
+# What only publishers may set; a writer's restore leaves them as they are.
+PUBLISHER_ONLY_FIELDS = {"featured", "expire_at"}
+
+
 class RevisionsMixin(ReleaseViewsBase):
+    """Old revisions restore text onto an existing release. Reversion's own recovery of deleted
+    objects is not offered: it wrote back state, publish time and number. A deleted release is
+    recovered by the workflow's "recover" step, from the list of deleted releases."""
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return redirect(f"{reverse('admin:articles_release_changelist')}?state={State.DELETED}")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return self.recoverlist_view(request)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         release = self.release_or_404(request, object_id)
         version = get_object_or_404(
@@ -52,7 +71,10 @@ class RevisionsMixin(ReleaseViewsBase):
         old = version.field_dict
         with transaction.atomic(), reversion.create_revision():
             release = Release.objects.select_for_update().get(pk=release.pk)
-            for name in REVISION_FIELDS:
+            fields = REVISION_FIELDS
+            if not request.user.has_perm(PUBLISH_PERMISSION):
+                fields = [name for name in fields if name not in PUBLISHER_ONLY_FIELDS]
+            for name in fields:
                 attname = Release._meta.get_field(name).attname
                 if attname in old:
                     setattr(release, attname, old[attname])
@@ -61,6 +83,8 @@ class RevisionsMixin(ReleaseViewsBase):
             when = f"{version.revision.date_created:%d %b %Y %H:%M}"
             reversion.set_user(request.user)
             reversion.set_comment(f"Restored the revision of {when}")
+            state = release.state
+            audit(release, request.user, "Revision restored", state, state, f"Text of {when}")
         self.message_user(
             request, f"Restored the text of {when} as a new revision.", messages.SUCCESS
         )
