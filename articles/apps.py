@@ -13,6 +13,7 @@ class ArticlesConfig(AppConfig):
         from articles import models
         from articles.editorial.roles import create_roles_after_migrate
         from articles.editorial.workflow import release_went_live
+        from articles.photos.uploads import delete_files_after_commit
         from articles.public.caching import content_changed
         from articles.public.search_index import ensure_index_after_migrate
         from articles.text import clean_text_fields
@@ -30,6 +31,11 @@ class ArticlesConfig(AppConfig):
                 content_changed, sender=model, dispatch_uid=f"cache-d-{model.__name__}"
             )
         release_went_live.connect(content_changed, dispatch_uid="cache-went-live")
+
+        # A deleted photo's files go with it.
+        post_delete.connect(
+            delete_files_after_commit, sender=models.Image, dispatch_uid="photo-files"
+        )
 
         # Text is stored XML-safe, so no feed or sitemap can be broken by one pasted character.
         for model in [*self.get_models(), Tag]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
@@ -165,3 +166,9 @@ def delete_files(image):
                 default_storage.delete(name)
         except OSError:
             logger.warning("could not delete %s", name, exc_info=True)
+
+
+def delete_files_after_commit(sender, instance, **kwargs):
+    """post_delete receiver for Image: once the deletion commits, its original and renditions
+    go too, and their addresses answer 404."""
+    transaction.on_commit(lambda: delete_files(instance))

@@ -4,6 +4,7 @@ the code the review attacked."""
 import datetime
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -260,6 +261,31 @@ def test_feeds_and_sitemaps_stay_well_formed_even_if_a_control_character_got_in(
     if "feed" in url:
         parsed = feedparser.parse(response.content)
         assert not parsed.bozo and parsed.entries[0].title.startswith("Title Shift+Enter")
+
+
+# 5. A photo could not be taken down --------------------------------------------------------------
+
+
+def test_deleting_a_photo_deletes_its_files_and_its_addresses_answer_404(
+    client, people, library_image, django_capture_on_commit_callbacks, settings
+):
+    image = library_image()
+    addresses = [image.url(width, ext) for width in image.rendition_widths()
+                 for ext in ("webp", image.extension)]  # fmt: skip
+    assert all(client.get(address).status_code == 200 for address in addresses)
+    media = Path(settings.MEDIA_ROOT)
+    assert (media / image.file.name).exists()
+
+    client.force_login(people[PUBLISHER])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Image.objects.exists()
+    client.logout()
+    assert [client.get(address).status_code for address in addresses] == [404] * len(addresses)
+    assert not (media / image.file.name).exists()
+    assert not (media / "renditions" / image.key).exists() or not any(
+        (media / "renditions" / image.key).iterdir()
+    )
 
 
 # 7. publish_due claims only what is still live ---------------------------------------------------
