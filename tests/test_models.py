@@ -1,6 +1,7 @@
 """Fields the model derives on save, and the rules the database itself enforces."""
 
 import datetime
+import re
 
 import pytest
 from django.db import IntegrityError
@@ -16,7 +17,7 @@ def test_slug_comes_from_the_title_and_stays_unique(make_release):
     first = make_release("Secretary’s Statement on Trade", slug="")
     second = make_release("Secretary’s Statement on Trade", slug="")
     assert first.slug == "secretarys-statement-on-trade"
-    assert second.slug == "secretarys-statement-on-trade-2"
+    assert re.fullmatch(r"secretarys-statement-on-trade-[0-9a-f]{6}", second.slug)
     assert make_release("Заявление", slug="").slug == "release"
 
 

@@ -5,6 +5,7 @@ Every step checks the user's permission and the release's state, saves a revisio
 an audit entry, in one transaction. The admin, management commands and tests all come here.
 """
 
+import secrets
 from dataclasses import dataclass
 
 import reversion
@@ -131,6 +132,7 @@ def take_step(release, step_name, user, *, note="", when=None, seen_version=None
                 )
             release.went_live_at = None  # the going-live steps run again for this publication
             _assign_release_number(release)
+            _claim_slug(release, now)
         if step.to_status in {Status.WITHDRAWN, Status.DELETED}:
             release.preview_links.end(now)  # a withdrawal or deletion ends every share link
         if step.name == "recover":
@@ -182,6 +184,24 @@ def _go_live(release, now):
     Release.objects.filter(pk=release.pk).update(went_live_at=now)
     release.went_live_at = now
     transaction.on_commit(lambda: release_went_live.send(Release, release=release))
+
+
+def _claim_slug(release, now):
+    """A release going public takes its headline's slug from a release that is not live, so
+    its address never hints at a hidden one; the hidden one moves aside (it has no public
+    address to break). A live holder keeps its slug, and this one its random suffix."""
+    if not release.has_slug_variant():
+        return
+    base = release.base_slug()
+    holder = Release.objects.select_for_update().filter(slug=base).exclude(pk=release.pk).first()
+    if holder is not None:
+        if holder.is_live_at(now):
+            return
+        aside = base
+        while Release.objects.filter(slug=aside).exists():
+            aside = f"{base}-{secrets.token_hex(3)}"
+        Release.objects.filter(pk=holder.pk).update(slug=aside)
+    release.slug = base
 
 
 def _assign_release_number(release):

@@ -5,6 +5,8 @@ the workflow (ReleasePublication), the bookkeeping that keeps work from being lo
 (ReleaseRecord), and its text (Release itself).
 """
 
+import re
+import secrets
 import uuid
 
 import reversion
@@ -319,13 +321,20 @@ class Release(ReleasePublication, ReleaseRecord):
         day = timezone.localdate(self.publish_at or self.created or timezone.now())
         return release_url(day, self.slug)
 
+    def base_slug(self):
+        return slugify(self.title)[:190].strip("-") or "release"
+
     def _unused_slug(self):
-        base = slugify(self.title)[:190].strip("-") or "release"
-        slug, n = base, 1
+        """The headline's slug, or, when another release holds it, the slug with a random
+        suffix: a counter ("-2") would tell readers how many others exist, hidden ones too."""
+        slug = self.base_slug()
         while Release.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            n += 1
-            slug = f"{base}-{n}"
+            slug = f"{self.base_slug()}-{secrets.token_hex(3)}"
         return slug
+
+    def has_slug_variant(self):
+        """True when the slug is the headline's with a suffix added because of a clash."""
+        return re.fullmatch(rf"{re.escape(self.base_slug())}-(?:\d+|[0-9a-f]{{6}})", self.slug)
 
     def state_at(self, now):
         return visibility.state_at(self.status, self.publish_at, self.expire_at, now)

@@ -351,6 +351,34 @@ def _upload():
     return SimpleUploadedFile("photo.jpg", photo_bytes(), content_type="image/jpeg")
 
 
+# 9. A live release's slug hinted at a hidden one ------------------------------------------------
+
+
+@pytest.mark.parametrize("hidden", ["draft", "review", "withdrawn", "deleted"])
+def test_a_live_release_never_carries_a_suffix_because_of_a_hidden_one(
+    client, make_release, people, hidden
+):
+    make_release("Harbor dredging begins", status=hidden, slug="")
+    release = make_release("Harbor dredging begins", status="draft", publish_at=None, slug="")
+    assert not re.search(r"-\d+$", release.slug), "no counter, even before publication"
+    take_step(release, "publish", people[PUBLISHER])
+    release.refresh_from_db()
+    assert release.slug == "harbor-dredging-begins"
+    assert client.get(release.get_absolute_url()).status_code == 200
+    other = Release.objects.exclude(pk=release.pk).get()
+    assert other.slug.startswith("harbor-dredging-begins-")
+
+
+def test_a_live_holder_keeps_its_slug(make_release, people):
+    live = make_release("Harbor dredging begins", slug="")
+    release = make_release("Harbor dredging begins", status="draft", publish_at=None, slug="")
+    take_step(release, "publish", people[PUBLISHER])
+    release.refresh_from_db()
+    live.refresh_from_db()
+    assert live.slug == "harbor-dredging-begins"
+    assert re.fullmatch(r"harbor-dredging-begins-[0-9a-f]{6}", release.slug)
+
+
 # 10. Photo permissions per role -------------------------------------------------------------------
 
 PHOTO_ACTIONS = {
