@@ -125,6 +125,21 @@ def test_deleting_keeps_the_record_hides_the_release_and_ends_share_links(
     assert actions[0] == "Delete" and "Correction added" in actions
 
 
+def test_deleting_again_or_in_bulk_is_harmless(client, make_release, people):
+    releases = [make_release(f"Release {n}") for n in range(3)]
+    take_step(releases[0], "delete", people[ADMINISTRATOR])
+    client.force_login(people[ADMINISTRATOR])
+    response = client.post(f"/admin/articles/release/{releases[0].pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/articles/release/",
+        {"action": "delete_selected", "_selected_action": [r.pk for r in releases], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert set(Release.objects.values_list("status", flat=True)) == {"deleted"}
+    assert releases[0].audit_entries.filter(action="Delete").count() == 1
+
+
 def test_the_record_cannot_be_erased_by_deleting_rows_or_people(make_release, people):
     release = make_release("On the record")
     workflow.add_correction(release, people[PUBLISHER], "A date was wrong.")

@@ -155,10 +155,11 @@ class ReleaseAdmin(WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmi
     # Deleting is the workflow's "delete" step: the release and its record stay, hidden.
 
     def delete_model(self, request, obj):
-        take_step(obj, "delete", request.user)
+        if obj.status != Status.DELETED:  # deleting twice changes nothing
+            take_step(obj, "delete", request.user)
 
     def delete_queryset(self, request, queryset):
-        for release in queryset:
+        for release in queryset.exclude(status=Status.DELETED):
             take_step(release, "delete", request.user)
 
     def get_deleted_objects(self, objs, request):
