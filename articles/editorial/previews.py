@@ -20,7 +20,7 @@ from articles.states import State
 # A week covers a review under embargo; a forwarded link should not outlive it by much.
 MAX_SHARE_HOURS = 24 * 7
 # A share link shows a release that is not public yet, or is; never one taken down.
-_ENDED = {State.WITHDRAWN, State.EXPIRED}
+_ENDED = {State.WITHDRAWN, State.EXPIRED, State.DELETED}
 
 
 def render_preview(request, release):
@@ -54,7 +54,7 @@ def create_preview_link(release, user, *, note="", hours=48):
     if not 1 <= hours <= MAX_SHARE_HOURS:
         raise WorkflowError(f"A share link lasts between 1 and {MAX_SHARE_HOURS} hours.")
     if release.state in _ENDED:
-        raise WorkflowError("A withdrawn or expired release cannot be shared.")
+        raise WorkflowError("A withdrawn, expired or deleted release cannot be shared.")
     link = PreviewLink.objects.issue(
         release=release,
         note=note,

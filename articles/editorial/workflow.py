@@ -21,6 +21,11 @@ PUBLISH_PERMISSION = "articles.publish_release"
 EDIT_PERMISSION = "articles.change_release"
 DELETE_PERMISSION = "articles.delete_release"  # Administrators only (roles.py)
 
+# Changed only through workflow steps; a form that posts them is forged.
+WORKFLOW_FIELDS = {"status", "publish_at", "release_number"}
+# Publication settings only publishers may change, in the form or by restoring a revision.
+PUBLISHER_FIELDS = {"expire_at", "featured"}
+
 # Sent (after commit) once a release has gone live and its going-live steps are done; cache
 # purges and notifications connect here.
 release_went_live = Signal()

@@ -17,7 +17,12 @@ from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
 from articles.editorial.forms import ReleaseAdminForm
-from articles.editorial.workflow import PUBLISH_PERMISSION, take_step
+from articles.editorial.workflow import (
+    PUBLISH_PERMISSION,
+    PUBLISHER_FIELDS,
+    WORKFLOW_FIELDS,
+    take_step,
+)
 from articles.models import Office, Release
 from articles.states import State, Status
 
@@ -51,12 +56,6 @@ class TagFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(tags__slug=self.value())
         return queryset
-
-
-# Changed only through workflow steps; a form that posts them is forged.
-WORKFLOW_FIELDS = {"status", "publish_at", "release_number"}
-# Publication settings only publishers may change in the form.
-PUBLISHER_FIELDS = {"expire_at", "featured"}
 
 
 def _posted_fields(post):

@@ -14,7 +14,7 @@ from django.utils.html import format_html_join
 from reversion.models import Version
 
 from articles.editorial.admin.base import ReleaseViewsBase
-from articles.editorial.workflow import PUBLISH_PERMISSION, audit
+from articles.editorial.workflow import PUBLISH_PERMISSION, PUBLISHER_FIELDS, audit
 from articles.models import Office, Release
 from articles.states import State
 from articles.text import html_to_text
@@ -24,10 +24,6 @@ REVISION_FIELDS = [
     "kind", "title", "slug", "summary", "body", "dateline", "byline", "office", "featured",
     "expire_at", "lead_image",
 ]  # fmt: skip
-
-
-# What only publishers may set; a writer's restore leaves them as they are.
-PUBLISHER_ONLY_FIELDS = {"featured", "expire_at"}
 
 
 class RevisionsMixin(ReleaseViewsBase):
@@ -73,7 +69,7 @@ class RevisionsMixin(ReleaseViewsBase):
             release = Release.objects.select_for_update().get(pk=release.pk)
             fields = REVISION_FIELDS
             if not request.user.has_perm(PUBLISH_PERMISSION):
-                fields = [name for name in fields if name not in PUBLISHER_ONLY_FIELDS]
+                fields = [name for name in fields if name not in PUBLISHER_FIELDS]
             for name in fields:
                 attname = Release._meta.get_field(name).attname
                 if attname in old:
