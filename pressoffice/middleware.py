@@ -1,4 +1,5 @@
-"""A database that cannot answer right now is an outage, not a bug in the page."""
+"""Site-wide middleware: security headers on every response, and a database that cannot
+answer right now treated as an outage, not a bug in the page."""
 
 import logging
 
@@ -9,6 +10,36 @@ from django.template.loader import render_to_string
 logger = logging.getLogger("pressoffice.outage")
 
 RETRY_AFTER_SECONDS = 60
+
+
+# Every powerful browser feature, off: the site needs none of them. Passkeys are left at the
+# browser's default (this site only), for staff sign-in.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "screen-wake-lock", "serial",
+        "sync-xhr", "usb", "xr-spatial-tracking",
+    ]
+)  # fmt: skip
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy and Cross-Origin-Resource-Policy, which Django does not set.
+
+    Resources are same-origin unless a view says otherwise (photo renditions may be shown by
+    feed readers on other sites)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
 
 
 class DatabaseUnavailableMiddleware:

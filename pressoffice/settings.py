@@ -67,10 +67,14 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "staff",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached pages get the headers too.
+    "csp.middleware.CSPMiddleware",
+    "pressoffice.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag/304 for every page, cached or not; then the page cache, before anything that could
     # touch a session.
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "staff.sessions.SignOutEverywhereMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the views' exceptions first: a database outage is a 503, not a 500.
@@ -129,10 +134,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sessions (only staff sign in) end after a working day and when the browser closes.
+SESSION_COOKIE_AGE = int(float(env("STAFF_SESSION_HOURS", "8")) * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # "default" is shared by every worker (it holds the content version that invalidates pages);
 # "pages" holds rendered pages and may be per worker. Redis serves both when REDIS_URL is set.
@@ -211,6 +223,27 @@ if not DEBUG:
         # Only behind a proxy that sets this header itself and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp). Public pages load nothing but our stylesheet, our photos
+# and our favicon, and run no script, so the policy allows exactly that. The admin is left out
+# until its own policy (nonces for django-prose-editor) lands with the rest of issue 12.
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "report-uri": [CSP_REPORT_PATH],
+    },
+}
+# Violation reports are logged, never stored; this many per client address and minute.
+CSP_REPORTS_PER_MINUTE = int(env("CSP_REPORTS_PER_MINUTE", "20"))
+CSP_REPORT_MAX_BYTES = 8 * 1024
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

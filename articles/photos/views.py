@@ -23,4 +23,5 @@ def rendition(request, path):
         raise Http404("No such photo.")
     response = FileResponse(default_storage.open(name), content_type=_TYPES[match[1]])
     response["Cache-Control"] = f"public, max-age={RENDITION_MAX_AGE}"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"  # feed readers show our photos
     return response

@@ -37,10 +37,12 @@ LINK = re.compile(
 
 # Capability URLs: a share link works only with its secret token (tested in test_workflow).
 NEEDS_A_SECRET = {"preview_link"}
+# Endpoints that only take reports in and show nothing (tested in tests/test_headers.py).
+SHOWS_NOTHING = {"csp_report"}
 
 
 def public_route_names():
-    """Every named route outside the admin, with its namespace."""
+    """Every named route outside the admin (and staff pages under /admin/), with its namespace."""
     names = set()
 
     def walk(patterns, namespace):
@@ -49,11 +51,13 @@ def public_route_names():
                 if pattern.app_name == "admin":
                     continue
                 walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif str(pattern.pattern).startswith("admin/"):
+                continue  # staff pages, behind sign-in
             elif isinstance(pattern, URLPattern) and pattern.name:
                 names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver().url_patterns, None)
-    return names - NEEDS_A_SECRET
+    return names - NEEDS_A_SECRET - SHOWS_NOTHING
 
 
 def make_marked(make_release, library_image, state, mark, **fields):

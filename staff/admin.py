@@ -1,0 +1,26 @@
+"""Staff sign-in in the admin: Administrators sign colleagues out everywhere from the user list."""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from staff import sessions
+
+User = get_user_model()
+
+
+@admin.action(description="Sign out everywhere", permissions=["change"])
+def sign_out_everywhere(modeladmin, request, queryset):
+    for user in queryset:
+        sessions.sign_out_everywhere(user)
+    modeladmin.message_user(
+        request, f"Signed {queryset.count()} person(s) out of every session.", messages.SUCCESS
+    )
+
+
+class StaffUserAdmin(UserAdmin):
+    actions = [*UserAdmin.actions, sign_out_everywhere]
+
+
+admin.site.unregister(User)
+admin.site.register(User, StaffUserAdmin)

@@ -1,0 +1,40 @@
+"""Sessions that end: with the browser and the working day (settings), and everywhere at once
+when a person or an Administrator asks.
+
+Backend-agnostic: each session remembers when it began, and a session that began before the
+person's last "sign out everywhere" is ended on its next request. Only requests that carry a
+session cookie pay for the check (one small query), so readers never do.
+"""
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.utils import timezone
+
+from staff.models import SignOut
+
+SIGNED_IN_AT = "staff_signed_in_at"
+
+
+def remember_sign_in(sender, request, user, **kwargs):
+    """user_logged_in receiver; Django has already given the session a new key."""
+    request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+
+
+def sign_out_everywhere(user):
+    SignOut.objects.update_or_create(user=user, defaults={"at": timezone.now()})
+
+
+class SignOutEverywhereMiddleware:
+    """After AuthenticationMiddleware: ends a session begun before its owner's last sign-out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            began = request.session.get(SIGNED_IN_AT, 0)
+            ended = SignOut.objects.filter(user=request.user).values_list("at", flat=True)
+            ended = ended.first()
+            if ended is not None and began <= ended.timestamp():
+                logout(request)
+        return self.get_response(request)
