@@ -6,6 +6,7 @@ Production (DEBUG off) refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "staff",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +91,27 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the views' exceptions first: a database outage is a 503, not a 500.
     "pressoffice.middleware.DatabaseUnavailableMiddleware",
+    # After everything that signs people in: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Brute-force lockout (staff/lockout.py): axes checks before the password is.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+STAFF_LOCKOUT_FAILURES = int(env("STAFF_LOCKOUT_FAILURES", "5"))
+STAFF_LOCKOUT_MINUTES = int(env("STAFF_LOCKOUT_MINUTES", "15"))
+STAFF_ADDRESS_LOCKOUT_FAILURES = int(env("STAFF_ADDRESS_LOCKOUT_FAILURES", "20"))
+# How many proxies in front of the app set X-Forwarded-For (0: trust only REMOTE_ADDR).
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+AXES_FAILURE_LIMIT = STAFF_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "staff.lockout.StaffLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "pressoffice.urls"
 

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from articles.models import Office, Release, SocialLink
 from articles.states import State
@@ -37,7 +38,9 @@ def test_demo_accounts_get_random_passwords_once():
     assert set(passwords) == {"admin", "publisher", "writer"}
     assert len(set(passwords.values())) == 3 and all(len(p) >= 16 for p in passwords.values())
     for username, password in passwords.items():
-        assert authenticate(username=username, password=password) is not None
+        # axes checks every sign-in against its lockouts, so it needs the request.
+        request = RequestFactory().post("/admin/login/")
+        assert authenticate(request, username=username, password=password) is not None
     users = {u.username: u for u in get_user_model().objects.all()}
     assert users["admin"].is_superuser
     assert users["publisher"].has_perm("articles.publish_release")

@@ -44,7 +44,7 @@ ROLES = {
     PUBLISHER: _PUBLISHER_PERMISSIONS,
     ADMINISTRATOR: None,  # every permission of the newsroom, tags, users and groups
 }
-_ADMINISTRATOR_APPS = ["articles", "taggit", "auth", "reversion"]
+_ADMINISTRATOR_APPS = ["articles", "taggit", "auth", "reversion", "staff", "axes"]
 
 
 def _permissions(codenames):
