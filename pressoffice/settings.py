@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "staff.sessions.SignOutEverywhereMiddleware",
+    "staff.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the views' exceptions first: a database outage is a 503, not a 500.
@@ -109,7 +109,7 @@ AXES_FAILURE_LIMIT = STAFF_LOCKOUT_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "staff.lockout.StaffLockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "staff.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 

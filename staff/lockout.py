@@ -19,17 +19,7 @@ from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-
-def client_address(request):
-    """The client's address: REMOTE_ADDR, or, behind TRUSTED_PROXIES proxies, the address the
-    outermost trusted proxy saw (counted from the right of X-Forwarded-For, which the client
-    could otherwise forge)."""
-    proxies = settings.TRUSTED_PROXIES
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+from staff import security
 
 
 class StaffLockoutHandler(AxesDatabaseHandler):
@@ -49,6 +39,8 @@ class StaffLockoutHandler(AxesDatabaseHandler):
 
 def locked_out(request, original_response=None, credentials=None):
     """The locked-out page: when to try again, and that the attempt was logged."""
+    username = str((credentials or {}).get("username", request.POST.get("username", "")))
+    security.record(security.Kind.LOCKED_OUT, username=username[:150], request=request)
     until = timezone.localtime(timezone.now() + get_cool_off(request))
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class SignOut(models.Model):
@@ -18,3 +19,45 @@ class SignOut(models.Model):
 
     def __str__(self):
         return f"{self.user} signed out everywhere at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SecurityEvent(models.Model):
+    """One thing that happened to staff sign-in or rights. Append-only: the code never updates
+    or deletes an event, and the admin shows them read-only."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed-in", "Signed in"
+        SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+        LOCKED_OUT = "locked-out", "Locked out (sign-in refused)"
+        SIGNED_OUT = "signed-out", "Signed out"
+        SIGNED_OUT_EVERYWHERE = "signed-out-everywhere", "Signed out everywhere"
+        PASSWORD_CHANGED = "password-changed", "Password changed"
+        ROLES_CHANGED = "roles-changed", "Roles changed"
+        PERMISSIONS_CHANGED = "permissions-changed", "Permissions changed"
+        ACCOUNT_CHANGED = "account-changed", "Account status changed"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
+    # Whose account it concerns, by name too: the name stays readable whatever happens later.
+    username = models.CharField(max_length=150, blank=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Who did it, when someone else did (an Administrator changing a colleague's roles).
+    actor = models.CharField(max_length=150, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Security events are append-only.")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.utils import timezone
 
+from staff import security
 from staff.models import SignOut
 
 SIGNED_IN_AT = "staff_signed_in_at"
@@ -22,19 +23,28 @@ def remember_sign_in(sender, request, user, **kwargs):
 
 def sign_out_everywhere(user):
     SignOut.objects.update_or_create(user=user, defaults={"at": timezone.now()})
+    security.record(security.Kind.SIGNED_OUT_EVERYWHERE, user=user)
 
 
-class SignOutEverywhereMiddleware:
-    """After AuthenticationMiddleware: ends a session begun before its owner's last sign-out."""
+class StaffSessionMiddleware:
+    """After AuthenticationMiddleware: ends a session begun before its owner's last sign-out,
+    and names the signed-in person as the actor of whatever the security log records."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
+        if request.user.is_authenticated:
             began = request.session.get(SIGNED_IN_AT, 0)
             ended = SignOut.objects.filter(user=request.user).values_list("at", flat=True)
             ended = ended.first()
             if ended is not None and began <= ended.timestamp():
                 logout(request)
-        return self.get_response(request)
+        actor = request.user if request.user.is_authenticated else None
+        token = security.current_actor.set(actor)
+        try:
+            return self.get_response(request)
+        finally:
+            security.current_actor.reset(token)

@@ -155,9 +155,13 @@ def test_the_admin_says_why_a_person_with_a_record_cannot_be_deleted(
 ):
     workflow.add_correction(make_release("On the record"), people[PUBLISHER], "Fixed.")
     client.force_login(admin_user)
-    response = client.get(f"/admin/auth/user/{people[PUBLISHER].pk}/delete/")
+    url = f"/admin/auth/user/{people[PUBLISHER].pk}/delete/"
+    response = client.get(url)
     assert response.status_code == 200
-    assert "protected" in response.text
+    assert "Cannot delete user" in response.text  # the page names what is protected
+    assert "audit entr" in response.text or "security event" in response.text
+    client.post(url, {"post": "yes"})
+    assert type(people[PUBLISHER]).objects.filter(pk=people[PUBLISHER].pk).exists()
 
 
 # 2. Publishing is bound to the text that was reviewed -------------------------------------------
