@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "articles",
     "staff",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -86,8 +89,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "staff.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "staff.sessions.StaffSessionMiddleware",
+    "staff.factors.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the views' exceptions first: a database outage is a 503, not a 500.
     "pressoffice.middleware.DatabaseUnavailableMiddleware",
@@ -112,6 +117,29 @@ AXES_HANDLER = "staff.lockout.StaffLockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "staff.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
+
+# Sign-in with a second factor (django-allauth's account and MFA apps; staff/factors.py).
+# The admin's login page sends people to allauth's, which asks for the factor before the
+# session is signed in. Nobody signs up: Administrators create accounts.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/admin/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
+ACCOUNT_ADAPTER = "staff.factors.StaffAccountAdapter"
+ACCOUNT_FORMS = {"login": "staff.factors.StaffLoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser (see above)
+ACCOUNT_RATE_LIMITS = False  # django-axes counts failures (staff/lockout.py)
+MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # staff accounts need no e-mail address
+# Passkeys need a secure origin; plain http://localhost is allowed in development only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Every staff page needs a second factor; Writers may be given days to enrol (never
+# Publishers or Administrators).
+STAFF_SECOND_FACTOR_REQUIRED = env_bool("STAFF_SECOND_FACTOR_REQUIRED", True)
+WRITER_FACTOR_GRACE_DAYS = int(env("WRITER_FACTOR_GRACE_DAYS", "0"))
 
 ROOT_URLCONF = "pressoffice.urls"
 
@@ -252,7 +280,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # until its own policy (nonces for django-prose-editor) lands with the rest of issue 12.
 CSP_REPORT_PATH = "/csp-report/"
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/accounts/"],
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "style-src": ["'self'"],

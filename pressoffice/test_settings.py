@@ -50,6 +50,10 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
+# Tests sign staff in with force_login, which skips the second factor; the tests of factors
+# (tests/staff/test_factors.py, the browser tests) turn the requirement on.
+STAFF_SECOND_FACTOR_REQUIRED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the browser tests' live server is plain http
 # Off by default so tests see every query and render; tests of the cache turn it on.
 PAGE_CACHE_ENABLED = False
 FRAGMENT_CACHE_ENABLED = False

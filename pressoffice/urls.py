@@ -10,6 +10,7 @@ from articles.photos.views import rendition
 from articles.public.sitemaps import SITEMAPS, news_sitemap
 from articles.public.views import ReleaseListView
 from pressoffice import views
+from staff import views as staff_views
 from staff.views import sign_out_everywhere_view
 
 admin.site.site_header = "Press Office"
@@ -34,5 +35,9 @@ urlpatterns = [
     path(settings.CSP_REPORT_PATH.strip("/") + "/", views.csp_report, name="csp_report"),
     path(f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", rendition, name="rendition"),
     path("admin/sign-out-everywhere/", sign_out_everywhere_view, name="sign_out_everywhere"),
+    # Staff sign in through allauth, which asks for the second factor (staff/factors.py).
+    path("admin/login/", staff_views.admin_login),
+    path("accounts/password/reset/", staff_views.no_self_service),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """Staff sign-in in the admin: Administrators sign colleagues out everywhere from the user list."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -19,8 +20,21 @@ def sign_out_everywhere(modeladmin, request, queryset):
     )
 
 
+@admin.action(description="Reset second factors (they enrol again)", permissions=["change"])
+def reset_second_factors(modeladmin, request, queryset):
+    """For a lost phone or passkey: the person signs in with their password once more and is
+    sent to enrol. Every removal is in the security log."""
+    for authenticator in Authenticator.objects.filter(user__in=queryset):
+        authenticator.delete()  # one by one, so each removal is logged
+    for user in queryset:
+        sessions.sign_out_everywhere(user)
+    modeladmin.message_user(
+        request, f"Reset the second factors of {queryset.count()} person(s).", messages.SUCCESS
+    )
+
+
 class StaffUserAdmin(UserAdmin):
-    actions = [*UserAdmin.actions, sign_out_everywhere]
+    actions = [*UserAdmin.actions, sign_out_everywhere, reset_second_factors]
 
 
 admin.site.unregister(User)

@@ -2,17 +2,18 @@ from django.apps import AppConfig
 
 
 class StaffConfig(AppConfig):
-    """Staff sign-in: lockout, sessions that end, the security log; second factors come next."""
+    """Staff sign-in: second factors, lockout, sessions that end, and the security log."""
 
     name = "staff"
     verbose_name = "Staff sign-in"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from allauth.mfa.models import Authenticator
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-        from django.db.models.signals import m2m_changed, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from staff import security
         from staff.sessions import remember_sign_in
@@ -26,6 +27,10 @@ class StaffConfig(AppConfig):
         user_logged_out.connect(security.signed_out, dispatch_uid="log-signed-out")
         # Lockouts are logged by the locked-out page itself (staff/lockout.py), whichever limit.
         pre_save.connect(security.account_saved, sender=User, dispatch_uid="log-account")
+        post_save.connect(security.factor_added, sender=Authenticator, dispatch_uid="log-factor")
+        post_delete.connect(
+            security.factor_removed, sender=Authenticator, dispatch_uid="log-factor-removed"
+        )
         for through in (User.groups.through, User.user_permissions.through,
                         Group.permissions.through):  # fmt: skip
             m2m_changed.connect(

@@ -35,6 +35,8 @@ class SecurityEvent(models.Model):
         ROLES_CHANGED = "roles-changed", "Roles changed"
         PERMISSIONS_CHANGED = "permissions-changed", "Permissions changed"
         ACCOUNT_CHANGED = "account-changed", "Account status changed"
+        FACTOR_ADDED = "factor-added", "Second factor added"
+        FACTOR_REMOVED = "factor-removed", "Second factor removed"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)

@@ -88,3 +88,14 @@ def rights_changed(sender, instance, action, pk_set, model, **kwargs):
     else:  # from the other side: a group or permission given to or taken from people
         for user in others:
             record(kind, user=user, detail=f"{verb}: {instance}")
+
+
+def factor_added(sender, instance, created, **kwargs):
+    """post_save on allauth's Authenticator: a passkey, app or set of recovery codes enrolled."""
+    if created:
+        record(Kind.FACTOR_ADDED, user=instance.user, detail=instance.get_type_display())
+
+
+def factor_removed(sender, instance, **kwargs):
+    """post_delete on Authenticator: removed by its owner, or reset by an Administrator."""
+    record(Kind.FACTOR_REMOVED, user=instance.user, detail=instance.get_type_display())

@@ -95,3 +95,9 @@ def outline(response):
     parser = Outline()
     parser.feed(response.content.decode())
     return parser
+
+
+def sign_in(client, username, password):
+    """Sign in as staff do, through the sign-in page (which asks for a second factor when the
+    account has one); returns the response."""
+    return client.post("/accounts/login/", {"login": username, "password": password})

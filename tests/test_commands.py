@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from articles.models import Office, Release, SocialLink
 from articles.states import State
@@ -41,6 +41,14 @@ def test_demo_accounts_get_random_passwords_once():
         # axes checks every sign-in against its lockouts, so it needs the request.
         request = RequestFactory().post("/admin/login/")
         assert authenticate(request, username=username, password=password) is not None
+    secrets_ = dict(re.findall(r"(\w+)\s+password “[^”]+”\s+authenticator secret ([A-Z2-7]+)",
+                               out.getvalue()))  # fmt: skip
+    assert set(secrets_) == {"admin", "publisher", "writer"}
+    code = re.search(r"writer\s+password “([^”]+)”.*recovery code (\w+)", out.getvalue())
+    client = Client()
+    client.post("/accounts/login/", {"login": "writer", "password": code[1]})
+    assert client.post("/accounts/2fa/authenticate/", {"code": code[2]}).status_code == 302
+    assert client.get("/admin/").status_code == 200, "the demo writer signs in with two factors"
     users = {u.username: u for u in get_user_model().objects.all()}
     assert users["admin"].is_superuser
     assert users["publisher"].has_perm("articles.publish_release")

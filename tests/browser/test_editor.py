@@ -13,10 +13,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page, live_server, role):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", role.lower())
+    page.goto(live_server.url + "/admin/login/")  # the staff sign-in page (allauth)
+    page.fill("#id_login", role.lower())
     page.fill("#id_password", "pw-" + role)
-    page.click("input[type=submit]")
+    page.press("#id_password", "Enter")
+    page.wait_for_url("**/admin/")
 
 
 def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(

@@ -42,17 +42,16 @@ SHOWS_NOTHING = {"csp_report"}
 
 
 def public_route_names():
-    """Every named route outside the admin (and staff pages under /admin/), with its namespace."""
+    """Every named route outside the staff pages (/admin/, and sign-in under /accounts/), with
+    its namespace."""
     names = set()
 
     def walk(patterns, namespace):
         for pattern in patterns:
+            if str(pattern.pattern).startswith(("admin/", "accounts/")):
+                continue
             if isinstance(pattern, URLResolver):
-                if pattern.app_name == "admin":
-                    continue
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif str(pattern.pattern).startswith("admin/"):
-                continue  # staff pages, behind sign-in
             elif isinstance(pattern, URLPattern) and pattern.name:
                 names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 

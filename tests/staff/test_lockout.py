@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +27,7 @@ def staff(people):
 
 
 def attempt(username, password, address):
-    return Client(REMOTE_ADDR=address).post(
-        "/admin/login/?next=/admin/", {"username": username, "password": password}
-    )
+    return sign_in(Client(REMOTE_ADDR=address), username, password)
 
 
 def test_the_sixth_try_is_refused_even_with_the_right_password_but_not_at_the_colleagues_desk(

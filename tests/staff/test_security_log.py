@@ -7,6 +7,7 @@ from django.test import Client
 
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from staff.models import SecurityEvent
+from tests import support
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def staff(people):
 
 def sign_in(username, password=PASSWORD, address="127.0.0.9"):
     client = Client(REMOTE_ADDR=address)
-    client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+    support.sign_in(client, username, password)
     return client
 
 
@@ -41,7 +42,7 @@ def test_sign_ins_failures_lockouts_and_sign_outs_are_logged(staff):
     client = sign_in("writer")
     sign_in("writer", "a wrong password 1")
     sign_in("nobody-by-this-name", "a wrong password 1")
-    client.post("/admin/logout/")
+    client.post("/accounts/logout/")
     for _ in range(6):
         sign_in("publisher", "a wrong password 1", address="127.0.0.10")
     assert events(Kind.SIGNED_IN, Kind.SIGNED_OUT)[:2] == [
