@@ -3,6 +3,8 @@ answer right now treated as an outage, not a bug in the page."""
 
 import logging
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -24,6 +26,17 @@ PERMISSIONS_POLICY = ", ".join(
         "sync-xhr", "usb", "xr-spatial-tracking",
     ]
 )  # fmt: skip
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with a second policy for staff pages (the admin and sign-in),
+    which run our scripts and the editor's; public pages keep the strict one from settings."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(settings.STAFF_CSP_PREFIXES):
+            parts.config = settings.STAFF_CONTENT_SECURITY_POLICY
+        return parts
 
 
 class SecurityHeadersMiddleware:

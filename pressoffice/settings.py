@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -78,7 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so cached pages get the headers too.
-    "csp.middleware.CSPMiddleware",
+    "pressoffice.middleware.ContentSecurityPolicyMiddleware",
     "pressoffice.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag/304 for every page, cached or not; then the page cache, before anything that could
@@ -276,11 +277,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp). Public pages load nothing but our stylesheet, our photos
-# and our favicon, and run no script, so the policy allows exactly that. The admin is left out
-# until its own policy (nonces for django-prose-editor) lands with the rest of issue 12.
+# and our favicon, and run no script, so the policy allows exactly that. Staff pages (the admin
+# and sign-in) get STAFF_CONTENT_SECURITY_POLICY instead (pressoffice.middleware).
 CSP_REPORT_PATH = "/csp-report/"
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/accounts/"],
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "style-src": ["'self'"],
@@ -290,6 +290,24 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "report-uri": [CSP_REPORT_PATH],
     },
+}
+STAFF_CSP_PREFIXES = ("/admin/", "/accounts/")
+STAFF_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'none'"],
+    # Scripts only from here, or inline with this response's nonce (the editor's import map).
+    "script-src": ["'self'", NONCE],
+    # The one exception: django-prose-editor injects <style> elements from its script, which
+    # cannot carry a nonce.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # data: for the authenticator-app QR code on the sign-in pages.
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+    "report-uri": [CSP_REPORT_PATH],
 }
 # Violation reports are logged, never stored; this many per client address and minute.
 CSP_REPORTS_PER_MINUTE = int(env("CSP_REPORTS_PER_MINUTE", "20"))

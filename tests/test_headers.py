@@ -122,3 +122,21 @@ def test_violation_reports_are_rate_limited_and_bounded(client, caplog, settings
     caches["default"].clear()
     assert report(client, "x" * 20_000).status_code == 413
     assert report(client, "not json").status_code == 400
+
+
+def test_staff_pages_send_their_own_policy_with_a_nonce_for_the_editor(
+    client, editor_client, make_release
+):
+    login = client.get("/accounts/login/")
+    policy = directives(login)
+    assert policy["default-src"] == {"'none'"} and policy["frame-ancestors"] == {"'none'"}
+    assert "'unsafe-eval'" not in login[CSP] and "'unsafe-inline'" not in policy["script-src"]
+
+    release = make_release("Editor page")
+    page = editor_client.get(f"/admin/articles/release/{release.pk}/change/")
+    policy = directives(page)
+    nonces = [v for v in policy["script-src"] if v.startswith("'nonce-")]
+    assert len(nonces) == 1
+    nonce = nonces[0][len("'nonce-") : -1]
+    assert f'<script type="importmap" nonce="{nonce}"' in page.text
+    assert policy["object-src"] == {"'none'"} and policy["base-uri"] == {"'none'"}

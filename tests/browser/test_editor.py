@@ -20,10 +20,23 @@ def log_in(page, live_server, role):
     page.wait_for_url("**/admin/")
 
 
+def watch_for_csp_violations(page, found):
+    """Chromium reports every Content-Security-Policy refusal on the console."""
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return page
+
+
 def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
     browser, live_server, people, office, screenshot_dir
 ):
+    violations = []
     writer = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    watch_for_csp_violations(writer, violations)
     log_in(writer, live_server, WRITER)
     writer.goto(live_server.url + "/admin/articles/release/add/")
     writer.click("#id_title")
@@ -45,6 +58,7 @@ def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
     )
 
     publisher = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    watch_for_csp_violations(publisher, violations)
     log_in(publisher, live_server, PUBLISHER)
     publisher.goto(live_server.url + f"/admin/articles/release/{release.pk}/change/")
     minute = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(minutes=3)
@@ -54,7 +68,7 @@ def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
     assert "Scheduled" in publisher.locator(".workflow-panel h2").inner_text()
     publisher.screenshot(path=screenshot_dir / "admin-scheduled.png", full_page=True)
 
-    reader = browser.new_context().new_page()
+    reader = watch_for_csp_violations(browser.new_context().new_page(), violations)
     reader.goto(live_server.url + "/news/")
     assert "Harbor Dredging Begins Monday" not in reader.content()
     url = live_server.url + Release.objects.get().get_absolute_url()
@@ -66,6 +80,7 @@ def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
         assert reader.get_by_role("link", name="Harbor Dredging Begins Monday").is_visible()
         assert reader.goto(url).status == 200
         assert reader.locator(".dateline").first.inner_text().startswith("BALTIMORE, ")
+    assert violations == [], "sign-in, the editor, the workflow and the public pages run under CSP"
 
 
 def test_two_browsers_same_release_neither_edit_is_lost(browser, live_server, people, office):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
+from js_asset.media import Media
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
@@ -134,6 +135,11 @@ class ReleaseAdmin(WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmi
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's inline import map runs under the staff CSP only with this nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         # Once a release is cleared (scheduled, live, withdrawn), only publishers change its text:
