@@ -1,10 +1,13 @@
-"""A new staff member enrols a passkey in Chromium (its DevTools virtual authenticator stands in
-for a phone or security key), signs out, and signs in with password and passkey; every staff
-page needs the factor."""
+"""Second factors in Chromium: a new staff member enrols a passkey (the DevTools virtual
+authenticator stands in for a phone or security key) and signs in with it; another enrols an
+authenticator app and signs in with codes computed here, then with a recovery code, once."""
+
+import datetime
 
 import pytest
 
-from articles.editorial.roles import PUBLISHER
+from articles.editorial.roles import PUBLISHER, WRITER
+from tests.staff.test_factors import STEP, totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,9 +37,9 @@ def with_virtual_authenticator(context, page):
     return session, added["authenticatorId"]
 
 
-def sign_in_with_password(page, base):
+def sign_in_with_password(page, base, username="publisher"):
     page.goto(base + "/admin/")
-    page.fill("#id_login", "publisher")
+    page.fill("#id_login", username)
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
 
@@ -80,3 +83,53 @@ def test_a_new_publisher_enrols_a_passkey_and_signs_in_with_it(
     page.wait_for_url("**/admin/")
     assert page.locator("#site-name").count() == 1
     context.close()
+
+
+def test_totp_enrolment_and_sign_in_then_a_recovery_code_that_works_once(
+    browser, live_server, people, factors_required
+):
+    writer = people[WRITER]
+    writer.set_password(PASSWORD)
+    writer.save()
+    base = live_server.url
+    page = browser.new_context().new_page()
+    sign_in_with_password(page, base, "writer")
+    page.wait_for_url("**/accounts/2fa/")
+    page.goto(base + "/accounts/2fa/totp/activate/")
+    if "/reauthenticate/" in page.url:
+        page.fill("#id_password", PASSWORD)
+        page.press("#id_password", "Enter")
+        page.wait_for_url("**/totp/activate/")
+    secret = page.input_value("#authenticator_secret")
+    page.fill("#id_code", totp(secret, datetime.datetime.now(datetime.UTC)))
+    page.press("#id_code", "Enter")
+    page.wait_for_url("**/recovery-codes/**")
+    codes = page.input_value("#recovery_codes").split()
+    assert len(codes) >= 2
+    page.goto(base + "/accounts/logout/")
+    page.click("button[type=submit]")
+
+    # A code for the next 30-second step: the one used to enrol cannot be used again.
+    sign_in_with_password(page, base, "writer")
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    page.fill("#id_code", totp(secret, datetime.datetime.now(datetime.UTC) + STEP))
+    page.press("#id_code", "Enter")
+    if "/authenticate/" in page.url:  # the server's clock had not reached the next step yet
+        page.fill("#id_code", totp(secret, datetime.datetime.now(datetime.UTC)))
+        page.press("#id_code", "Enter")
+    page.wait_for_url("**/admin/")
+    page.goto(base + "/accounts/logout/")
+    page.click("button[type=submit]")
+
+    for attempt in range(2):
+        sign_in_with_password(page, base, "writer")
+        page.wait_for_url("**/accounts/2fa/authenticate/**")
+        page.fill("#id_code", codes[0])
+        page.press("#id_code", "Enter")
+        if attempt == 0:
+            page.wait_for_url("**/admin/")
+            page.goto(base + "/accounts/logout/")
+            page.click("button[type=submit]")
+        else:
+            page.wait_for_load_state()
+            assert "/accounts/2fa/authenticate/" in page.url, "a recovery code works once"
