@@ -292,8 +292,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 STAFF_CSP_PREFIXES = ("/admin/", "/accounts/")
+# Staff pages keep the public policy's framing, form, base and report rules, and add what the
+# admin and sign-in need.
 STAFF_CONTENT_SECURITY_POLICY = {
-    "default-src": ["'none'"],
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
     # Scripts only from here, or inline with this response's nonce (the editor's import map).
     "script-src": ["'self'", NONCE],
     # The one exception: django-prose-editor injects <style> elements from its script, which
@@ -303,11 +305,7 @@ STAFF_CONTENT_SECURITY_POLICY = {
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
-    "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "base-uri": ["'none'"],
     "object-src": ["'none'"],
-    "report-uri": [CSP_REPORT_PATH],
 }
 # Violation reports are logged, never stored; this many per client address and minute.
 CSP_REPORTS_PER_MINUTE = int(env("CSP_REPORTS_PER_MINUTE", "20"))

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.public.presentation import absolute_url
+from staff.addresses import client_address
 
 logger = logging.getLogger("pressoffice.csp")
 
@@ -51,7 +52,7 @@ def csp_report(request):
     if len(request.body) > settings.CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     minute = int(time.time() // 60)
-    key = f"pressoffice:csp-reports:{request.META.get('REMOTE_ADDR', '')}:{minute}"
+    key = f"pressoffice:csp-reports:{client_address(request)}:{minute}"
     cache = caches["default"]
     try:
         cache.add(key, 0, timeout=120)

@@ -1,4 +1,5 @@
-"""Staff sign-in in the admin: Administrators sign colleagues out everywhere from the user list."""
+"""Staff sign-in in the admin: the security log, and the user list's actions for
+Administrators (sign a colleague out everywhere, reset their second factors)."""
 
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages

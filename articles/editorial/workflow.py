@@ -5,7 +5,6 @@ Every step checks the user's permission and the release's state, saves a revisio
 an audit entry, in one transaction. The admin, management commands and tests all come here.
 """
 
-import secrets
 from dataclasses import dataclass
 
 import reversion
@@ -202,9 +201,8 @@ def _claim_slug(release, now):
     if holder is not None:
         if holder.is_live_at(now):
             return
-        aside = base
-        while Release.objects.filter(slug=aside).exists():
-            aside = f"{base}-{secrets.token_hex(3)}"
+        # Every release counts, the holder too: it must leave `base` for this one.
+        aside = Release.objects.unused_slug(base)
         Release.objects.filter(pk=holder.pk).update(slug=aside)
     release.slug = base
 

@@ -61,6 +61,15 @@ class ReleaseQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
+    def unused_slug(self, base, exclude_pk=None):
+        """`base`, or, when another release holds it, `base` with a random suffix: a counter
+        ("-2") would tell readers how many others exist, hidden ones too."""
+        others = self.exclude(pk=exclude_pk) if exclude_pk is not None else self
+        slug = base
+        while others.filter(slug=slug).exists():
+            slug = f"{base}-{secrets.token_hex(3)}"
+        return slug
+
     def _tagged_items(self, **lookup):
         return TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), **lookup
@@ -325,12 +334,7 @@ class Release(ReleasePublication, ReleaseRecord):
         return slugify(self.title)[:190].strip("-") or "release"
 
     def _unused_slug(self):
-        """The headline's slug, or, when another release holds it, the slug with a random
-        suffix: a counter ("-2") would tell readers how many others exist, hidden ones too."""
-        slug = self.base_slug()
-        while Release.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug = f"{self.base_slug()}-{secrets.token_hex(3)}"
-        return slug
+        return Release.objects.unused_slug(self.base_slug(), exclude_pk=self.pk)
 
     def has_slug_variant(self):
         """True when the slug is the headline's with a suffix added because of a clash."""
