@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
+from django.db.models.signals import post_delete, post_migrate, pre_save
 
 
 class ArticlesConfig(AppConfig):
@@ -8,13 +8,12 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from taggit.models import Tag, TaggedItem
+        from taggit.models import Tag
 
         from articles import models
         from articles.editorial.roles import create_roles_after_migrate
-        from articles.editorial.workflow import release_went_live
         from articles.photos.uploads import delete_files_after_commit
-        from articles.public.caching import content_changed
+        from articles.public import invalidation
         from articles.public.search_index import ensure_index_after_migrate
         from articles.text import clean_text_fields
 
@@ -22,15 +21,8 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(create_roles_after_migrate, sender=self)
         post_migrate.connect(ensure_index_after_migrate, sender=self)
 
-        # Anything a public page shows makes every cached page stale once it is committed.
-        public = [models.Release, models.Office, models.SocialLink, models.Image,
-                  models.Correction, Tag, TaggedItem]  # fmt: skip
-        for model in public:
-            post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
-            post_delete.connect(
-                content_changed, sender=model, dispatch_uid=f"cache-d-{model.__name__}"
-            )
-        release_went_live.connect(content_changed, dispatch_uid="cache-went-live")
+        # A change logs the public pages it touches, in its own transaction.
+        invalidation.connect()
 
         # A deleted photo's files go with it.
         post_delete.connect(

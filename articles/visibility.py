@@ -47,3 +47,14 @@ def next_change(releases, now):
     )
     upcoming = [moment for moment in times.values() if moment is not None]
     return min(upcoming) if upcoming else None
+
+
+def clock_moments(releases, start, end):
+    """Every moment in (start, end] at which the clock alone changed, or will change, the state
+    of one of `releases`, sorted: the publish and expiry times of published releases."""
+    published = releases.filter(status=Status.PUBLISHED)
+    starts = published.filter(publish_at__gt=start, publish_at__lte=end)
+    ends = published.filter(expire_at__gt=start, expire_at__lte=end)
+    moments = {*starts.values_list("publish_at", flat=True)}
+    moments.update(ends.values_list("expire_at", flat=True))
+    return sorted(moments)

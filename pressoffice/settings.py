@@ -197,12 +197,16 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = int(float(env("STAFF_SESSION_HOURS", "8")) * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# "default" is shared by every worker (it holds the content version that invalidates pages);
-# "pages" holds rendered pages and may be per worker. Redis serves both when REDIS_URL is set.
+# Caches only ever speed things up: what is current is decided from the database
+# (articles/public/freshness.py), so each host may keep its own. "pages" holds rendered pages
+# and fragments (memory, per process); "default" holds rate-limit counters (a file cache on
+# this host). With REDIS_URL both live in Redis, shared by every host, with short timeouts and
+# a circuit breaker (pressoffice/cache.py). Give Redis a memory limit and an eviction policy:
+# maxmemory 512mb, maxmemory-policy allkeys-lru (README, "Running on several servers").
 CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
 CACHE_DIR = Path(env("CACHE_DIR", str(BASE_DIR / "var" / "cache")))
 if CACHE_URL:
-    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    _redis = {"BACKEND": "pressoffice.cache.ResilientRedisCache", "LOCATION": CACHE_URL}
     CACHES = {
         "default": {**_redis, "KEY_PREFIX": "shared"},
         "pages": {**_redis, "KEY_PREFIX": "pages"},
@@ -218,6 +222,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
+# How often each process asks the database's change log what changed (at most once a second
+# keeps every host within a second of every publish, withdrawal and correction).
+PAGE_CACHE_RECHECK_SECONDS = float(env("PAGE_CACHE_RECHECK_SECONDS", "1"))
 # The full-page cache for anonymous readers (articles/public/caching.py), and how long a CDN or
 # proxy may keep a public page: it cannot know the next embargo minute, so keep this short.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)

@@ -56,6 +56,8 @@ STAFF_SECOND_FACTOR_REQUIRED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the browser tests' live server is plain http
 # Off by default so tests see every query and render; tests of the cache turn it on.
 PAGE_CACHE_ENABLED = False
+# Tests read the change log on every request, as if each were a different server.
+PAGE_CACHE_RECHECK_SECONDS = 0
 FRAGMENT_CACHE_ENABLED = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,5 +1,7 @@
 """Root URLconf: the public newsroom under /news/ (and /), sitemaps, the admin, a health check."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -7,11 +9,16 @@ from django.urls import include, path
 
 from articles.editorial.previews import share_link_view
 from articles.photos.views import rendition
+from articles.public.caching import page_cache_params
 from articles.public.sitemaps import SITEMAPS, news_sitemap
 from articles.public.views import ReleaseListView
 from pressoffice import views
 from staff import views as staff_views
 from staff.views import sign_out_everywhere_view
+
+# Public pages served from the page cache, keyed by these query parameters alone.
+sitemap_index = page_cache_params(partial(sitemap_views.index), "p")
+sitemap_section = page_cache_params(partial(sitemap_views.sitemap), "p")
 
 admin.site.site_header = "Press Office"
 admin.site.site_title = "Press Office admin"
@@ -21,11 +28,11 @@ urlpatterns = [
     path("", ReleaseListView.as_view(), name="home"),
     path("news/", include("articles.public.urls")),
     # An index of one sitemap per section: a sitemap file holds at most 50,000 addresses.
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-news.xml", page_cache_params(news_sitemap), name="sitemap_news"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_section,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -22,13 +22,26 @@ logger = logging.getLogger("pressoffice.csp")
 
 @never_cache
 def healthz(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers: 200 when the database answers, 503 when it does not. A cache that
+    is down only makes pages slower: the answer stays 200, "degraded", and names the cache."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # any database failure means "not healthy", never a 500 page
         return JsonResponse({"status": "unavailable"}, status=503)
+    degraded = [f"cache {alias}" for alias in settings.CACHES if not _cache_answers(alias)]
+    if degraded:
+        return JsonResponse({"status": "degraded", "degraded": degraded})
     return JsonResponse({"status": "ok"})
+
+
+def _cache_answers(alias):
+    backend = caches[alias]
+    breaker = getattr(backend, "breaker", None)
+    if breaker is None:
+        return True  # memory and file caches live in the process or on this host's disk
+    backend.get("pressoffice:health")  # at most one short timeout, none while the breaker is open
+    return not breaker.failing
 
 
 def robots_txt(request):

@@ -13,6 +13,7 @@ from django.test import override_settings
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER, ensure_roles
 from articles.models import Image, Office, Release
 from articles.photos.uploads import clean_upload, store_image
+from articles.public import caching
 from tests.support import photo_bytes
 
 
@@ -57,6 +58,12 @@ def library_image(db):
         return store_image(Image(**fields), clean, name)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_change_log_reader():
+    """Each test's database starts the change log again: so does this process's reader."""
+    caching.forget()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter
+from articles.public import invalidation
 from articles.states import State, Status
 
 PUBLISH_PERMISSION = "articles.publish_release"
@@ -169,6 +170,7 @@ def publish_due(now=None):
             if _assign_release_number(release):
                 Release.objects.filter(pk=release.pk).update(release_number=release.release_number)
             audit(release, None, "Went live", State.SCHEDULED, State.LIVE, "")
+            invalidation.went_live(release)
             transaction.on_commit(lambda r=release: release_went_live.send(Release, release=r))
         done.append(release)
     return done

@@ -4,6 +4,7 @@ The visibility rule lives in articles/visibility.py and the workflow states in
 articles/states.py; these modules hold models and their querysets only.
 """
 
+from articles.models.changes import PublicChange, PublicChangeCounter
 from articles.models.offices import Office, SocialLink
 
 # new_image_key and new_preview_token are named by migrations from here.
@@ -23,6 +24,8 @@ __all__ = [
     "Image",
     "Office",
     "PreviewLink",
+    "PublicChange",
+    "PublicChangeCounter",
     "Release",
     "ReleaseNumberCounter",
     "SocialLink",

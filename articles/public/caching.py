@@ -1,142 +1,149 @@
 """Caching for public pages: whole pages for anonymous readers, and the fragments pages share
-(site-wide facts, each release's neighbours). Nothing cached outlives an embargo minute.
+(site-wide facts, each release's neighbours). Nothing cached outlives a change or an embargo
+minute, on any server.
 
-Correctness comes from three rules:
-- every cached entry is keyed by a *content version*, a random token replaced (on commit) by any
-  change to a release, tag, office, social link, photo or correction, so the next request after a
-  change renders afresh in every worker;
-- every entry expires no later than the next scheduled `publish_at`/`expire_at`, checked to the
-  microsecond on the way out, so a scheduled release appears at its minute with no job running;
-- only anonymous GET/HEAD requests without a session or messages cookie are served from or stored
-  in the cache, and only 200 responses that set no cookie and are not private.
-A cache outage means uncached pages, never errors.
+- Every entry carries the surrogate keys of what it shows and the number of the last public
+  change its server knew of; articles/public/freshness.py decides from the database's change
+  log and the clock's minutes whether it is still current, so the cache backends never decide
+  anything and a cache that fails only makes pages slower.
+- Only views that declare `page_cache_params` are cached, under a key made of the path and
+  those query parameters alone: junk parameters share one entry. Cookies decide nothing (the
+  public pages are the same for everyone); a response that varies on them, sets one or is
+  private is never stored.
+- After a change each page is rendered once per process (and once per site when the page cache
+  is shared, as with Redis) while other requests for it wait; none is answered from a stale
+  entry meanwhile.
 
-Two caches: "default" holds the small shared facts (the version, the next boundary) and must be
-shared by all workers (a file cache, or Redis); "pages" holds the pages and fragments and may be
-local to each worker (memory), since the shared version decides which entries are current.
+"pages" holds pages and fragments; it may be local to each process (memory) or shared (Redis).
 """
 
 import datetime
 import gzip
 import logging
-import secrets
+import threading
+import time
+from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.core.cache.backends.locmem import LocMemCache
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
 
-from articles import visibility
 from articles.models import Office, Release, SocialLink
+from articles.public import freshness
 from articles.public.archive import archive_years
 from articles.public.cards import live_tags
+from articles.public.invalidation import LIVE, LIVE_EDITS, release_key, tag_key
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pressoffice:content-version"
-BOUNDARY_KEY = "pressoffice:boundary:{version}"
-
-
-# The content version a request works under: read from the shared cache on first use within a
-# request (the middleware gives each request its own slot), so every fragment on one page agrees
-# and the shared cache is asked at most once per request, and not at all when nothing needs it.
-_request_version = ContextVar("pressoffice_content_version", default=None)
-# This worker's own decoded copies of fragments: unpickling model instances from the cache on
-# every request cost more than the queries they save. An entry is used only under the version
-# and before the moment it was stored with, so it is exactly as fresh as the shared entry.
+# The change number a request works under, read once when it starts, so every fragment on one
+# page agrees and the change log is asked at most once per request.
+_request_seq = ContextVar("pressoffice_change_seq", default=None)
+# This process's own decoded copies of fragments: unpickling model instances from the cache on
+# every request cost more than the queries they save.
 _decoded = {}
+
+
+def forget():
+    """Start again from the database, with no decoded copies (tests; a restored database)."""
+    global _outage
+    freshness.forget()
+    _decoded.clear()
+    _outage = _Outage()
+
+
+class _Outage:
+    """One log line when the page cache starts failing, one when it has answered every call
+    for a while (a cache that reads but cannot write is still failing)."""
+
+    QUIET_SECONDS = 30
+    failing = False
+    last_failure = float("-inf")
+
+    def failed(self):
+        self.last_failure = time.monotonic()
+        if not self.failing:
+            self.failing = True
+            logger.warning("page cache unavailable; pages are rendered uncached", exc_info=True)
+
+    def answered(self):
+        if self.failing and time.monotonic() - self.last_failure > self.QUIET_SECONDS:
+            self.failing = False
+            logger.warning("page cache available again")
+
+
+_outage = _Outage()
 
 
 def _safe(call, default=None):
     try:
-        return call()
+        result = call()
     except Exception:  # any cache failure degrades to "not cached"; the page still renders
-        logger.warning("page cache unavailable", exc_info=True)
+        _outage.failed()
         return default
-
-
-def _shared():
-    return caches["default"]
+    _outage.answered()
+    return result
 
 
 def _pages():
     return caches["pages"]
 
 
-def content_version():
-    slot = _request_version.get()
-    if slot is None:  # outside a request: a command, a test, the shell
-        return _read_content_version()
-    if not slot:
-        slot.append(_read_content_version())
-    return slot[0]
+def change_seq():
+    """The change number the current request works under (read now, outside a request)."""
+    seq = _request_seq.get()
+    return freshness.refresh() if seq is None else seq
 
 
-def _read_content_version():
-    version = _safe(lambda: _shared().get(VERSION_KEY))
-    if version is None:
-        version = secrets.token_hex(8)
-        _safe(lambda: _shared().add(VERSION_KEY, version, timeout=None))
-        version = _safe(lambda: _shared().get(VERSION_KEY)) or version
-    return version
+class Entry(NamedTuple):
+    """A cached value with what decides whether it is still current."""
+
+    seq: int
+    keys: frozenset
+    made_at: datetime.datetime
+    value: object
+
+    def is_current(self, now):
+        return freshness.is_current(self.seq, self.keys, self.made_at, now)
 
 
-def content_changed(**kwargs):
-    """Signal receiver: after the change commits, every cached page and fragment is stale."""
-    transaction.on_commit(_new_version)
+def cached_for_content(name, compute, keys=(), keep_decoded=True):
+    """A value computed from live content, reused until a change to `keys` (and any key noted
+    while computing it) or the clock makes it stale.
 
-
-def _new_version():
-    _safe(lambda: _shared().set(VERSION_KEY, secrets.token_hex(8), timeout=None))
-
-
-def valid_until(version):
-    """When entries made now under `version` must be gone: the next boundary, or a day at most."""
-    now = timezone.now()
-    key = BOUNDARY_KEY.format(version=version)
-    boundary = _safe(lambda: _shared().get(key), default=None)
-    if boundary is None or boundary["at"] <= now:
-        upcoming = visibility.next_change(Release.objects.all(), now)
-        at = min(upcoming, now + timedelta(days=1)) if upcoming else now + timedelta(days=1)
-        boundary = {"at": at}
-        _safe(lambda: _shared().set(key, boundary, timeout=_seconds_until(at)))
-    return boundary["at"]
+    `keep_decoded=False` for values named per release: only the size-limited cache holds
+    those, so a process's memory does not grow with the number of releases read.
+    """
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        return compute()
+    seq, now = change_seq(), timezone.now()
+    entry = _decoded.get(name)
+    if entry is None or not entry.is_current(now):
+        entry = _safe(lambda: _pages().get(f"pressoffice:fragment:{name}"))
+        if entry is None or not entry.is_current(now):
+            with freshness.collecting() as found:
+                value = compute()
+            entry = Entry(seq, frozenset(found.union(keys)), now, value)
+            _safe(lambda: _pages().set(f"pressoffice:fragment:{name}", entry, timeout=_ttl(now)))
+        if keep_decoded:
+            # Keyed by name alone, so a newer copy replaces the old instead of piling up.
+            _decoded[name] = entry
+    freshness.depends_on(*entry.keys)
+    return entry.value
 
 
 def _seconds_until(moment):
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def cached_for_content(name, compute, keep_decoded=True):
-    """A value computed from live content, reused until the content or the clock changes it.
-
-    `keep_decoded=False` for values named per release: only the size-limited cache holds
-    those, so a worker's memory does not grow with the number of releases read.
-    """
-    if not settings.FRAGMENT_CACHE_ENABLED:
-        return compute()
-    version, now = content_version(), timezone.now()
-    mine = _decoded.get(name)
-    if mine is not None and mine[0] == version and mine[1] > now:
-        return mine[2]
-    key = f"pressoffice:fragment:{version}:{name}"
-    hit = _safe(lambda: _pages().get(key))
-    if hit is not None and hit[0] > now:
-        until, value = hit
-    else:
-        until = valid_until(version)
-        value = compute()
-        ttl = _seconds_until(until)
-        if ttl > 0:
-            _safe(lambda: _pages().set(key, (until, value), timeout=ttl))
-    if keep_decoded:
-        # Keyed by name alone, so a new version replaces the old copy instead of piling up.
-        _decoded[name] = (version, until, value)
-    return value
+def _ttl(now):
+    return max(1, _seconds_until(freshness.valid_until(now)))
 
 
 # Fragments: what pages show beyond their own content ------------------------------------------
@@ -145,12 +152,12 @@ def cached_for_content(name, compute, keep_decoded=True):
 def live_archive_years():
     """The archive navigation: one aggregate over live releases."""
     return cached_for_content(
-        "archive-years", lambda: archive_years(Release.objects.live().month_counts())
+        "archive-years", lambda: archive_years(Release.objects.live().month_counts()), [LIVE]
     )
 
 
 def cached_live_tags():
-    return cached_for_content("live-tags", lambda: list(live_tags()))
+    return cached_for_content("live-tags", lambda: list(live_tags()), [LIVE])
 
 
 def site_office():
@@ -172,17 +179,22 @@ class ReleaseLink(NamedTuple):
 def neighbours(release, cached=True):
     """The related, older and newer live releases around `release`, for its page.
 
-    Three ordered queries that depend on other releases only; cached per release until the
-    content changes (previews pass cached=False: the release is not public yet).
+    Three ordered queries that depend on other releases only; cached per release until one of
+    them, or the set of releases sharing its tags, changes (previews pass cached=False: the
+    release is not public yet).
     """
 
     def compute():
         live = Release.objects.live()
 
         def link(other):
-            return other and ReleaseLink(other.title, other.get_absolute_url(), other.publish_at)
+            if other is None:
+                return None
+            freshness.depends_on(release_key(other.pk))
+            return ReleaseLink(other.title, other.get_absolute_url(), other.publish_at)
 
         tag_ids = [tag.pk for tag in release.tag_list]
+        freshness.depends_on(release_key(release.pk), *(tag_key(pk) for pk in tag_ids))
         published = release.publish_at is not None
         return {
             "related": [link(other) for other in live.related_to(release, tag_ids)],
@@ -195,55 +207,137 @@ def neighbours(release, cached=True):
     return cached_for_content(f"neighbours:{release.pk}", compute, keep_decoded=False)
 
 
+def sitemap_fragment(name, compute):
+    """Sitemaps list every live release: they depend on any live edit, not on each release."""
+    return cached_for_content(name, compute, [LIVE, LIVE_EDITS])
+
+
 # Whole pages ---------------------------------------------------------------------------------
 
 
-class PublicPageCacheMiddleware:
-    """Serve and store whole public pages for anonymous readers (see the module docstring)."""
+def page_cache_params(view, *params):
+    """Mark a function view (or feed) as a public page cached under these query parameters."""
+    view.page_cache_params = params
+    return view
 
-    BYPASS_PREFIXES = ("/admin/", "/preview/", "/healthz/")
+
+class _Flights:
+    """One render per page at a time in this process: the others wait, then read the cache."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = {}  # key -> [lock, number of requests holding or waiting for it]
+
+    @contextmanager
+    def one_at_a_time(self, key):
+        with self.lock:
+            flight = self.pending.setdefault(key, [threading.Lock(), 0])
+            flight[1] += 1
+        try:
+            with flight[0]:
+                yield
+        finally:
+            with self.lock:
+                flight[1] -= 1
+                if not flight[1]:
+                    del self.pending[key]
+
+
+_flights = _Flights()
+# How long a request waits for another server's render of the same page before rendering it.
+SHARED_RENDER_WAIT = 3.0
+
+
+class PublicPageCacheMiddleware:
+    """Serve and store whole public pages (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(self.BYPASS_PREFIXES):
+        params = self._public_page_params(request)
+        if params is None:
             return self.get_response(request)
-        token = _request_version.set([])
+        token = _request_seq.set(freshness.refresh())
         try:
-            return self._respond(request)
+            if not settings.PAGE_CACHE_ENABLED or request.method not in {"GET", "HEAD"}:
+                return self.get_response(request)
+            with freshness.collecting() as keys:
+                return self._respond(request, self._key(request, params), keys)
         finally:
-            _request_version.reset(token)
+            _request_seq.reset(token)
 
-    def _respond(self, request):
-        if not self._cacheable_request(request):
-            return self.get_response(request)
-        version = content_version()
-        address = f"{request.method}:{request.get_host()}:{request.get_full_path()}"
-        key = f"pressoffice:page:{version}:{address}"
-        hit = _safe(lambda: _pages().get(key))
-        if hit is not None and hit["until"] > timezone.now():
-            response = self._encoded(request, hit["response"], hit["gzip"])
-            self._public_headers(response, hit["until"])
-            response["X-Page-Cache"] = "hit"
-            return response
+    def _public_page_params(self, request):
+        """The query parameters a public page reads, or None when it is not a public page."""
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return None
+        params = getattr(view, "page_cache_params", None)
+        if params is None:
+            params = getattr(getattr(view, "view_class", None), "page_cache_params", None)
+        return params
 
+    def _key(self, request, params):
+        # The last value of each parameter, as QueryDict.get (and so every view) reads it.
+        query = urlencode([(name, request.GET[name]) for name in params if name in request.GET])
+        return f"pressoffice:page:{request.method}:{request.get_host()}:{request.path}?{query}"
+
+    def _respond(self, request, key, keys):
+        now = timezone.now()
+        hit = self._current(key, now)
+        if hit is None:
+            with _flights.one_at_a_time(key), self._shared_flight(key):
+                hit = self._current(key, now)  # rendered while this request waited
+                if hit is None:
+                    return self._render(request, key, keys, now)
+        response = self._encoded(request, hit.value["response"], hit.value["gzip"])
+        self._public_headers(response, hit.keys, now)
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    def _current(self, key, now):
+        entry = _safe(lambda: _pages().get(key))
+        return entry if entry is not None and entry.is_current(now) else None
+
+    @contextmanager
+    def _shared_flight(self, key):
+        """With a page cache shared by processes, one renders while the others poll until it
+        is done; after SHARED_RENDER_WAIT they render too (a slow render must not hold all)."""
+        pages = _safe(_pages)
+        if pages is None or isinstance(pages, LocMemCache):
+            yield
+            return
+        lock = f"{key}:rendering"
+        if _safe(lambda: pages.add(lock, 1, timeout=int(SHARED_RENDER_WAIT) + 1), True):
+            try:
+                yield
+            finally:
+                _safe(lambda: pages.delete(lock))
+            return
+        deadline = time.monotonic() + SHARED_RENDER_WAIT
+        while time.monotonic() < deadline and _safe(lambda: pages.has_key(lock), False):
+            time.sleep(0.02)
+        yield
+
+    def _render(self, request, key, keys, now):
         response = self.get_response(request)
-        if self._cacheable_response(response):
-            until = valid_until(version)
-            ttl = _seconds_until(until)
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            # Compressed once here, then served to every reader that accepts gzip.
-            compressed = (
-                gzip.compress(response.content, 6) if len(response.content) > 1024 else None
-            )
-            if ttl > 0:
-                entry = {"response": response, "gzip": compressed, "until": until}
-                _safe(lambda: _pages().set(key, entry, timeout=ttl))
-            response = self._encoded(request, response, compressed)
-            self._public_headers(response, until)
-            response["X-Page-Cache"] = "miss"
+        if not self._cacheable_response(response):
+            return response
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        # Compressed once here, then served to every reader that accepts gzip.
+        compressed = gzip.compress(response.content, 6) if len(response.content) > 1024 else None
+        entry = Entry(
+            _request_seq.get(),
+            frozenset(keys),
+            now,
+            {"response": response, "gzip": compressed},
+        )
+        _safe(lambda: _pages().set(key, entry, timeout=_ttl(now)))
+        response = self._encoded(request, response, compressed)
+        self._public_headers(response, entry.keys, now)
+        response["X-Page-Cache"] = "miss"
         return response
 
     def _encoded(self, request, response, compressed):
@@ -253,16 +347,6 @@ class PublicPageCacheMiddleware:
             response["Content-Encoding"] = "gzip"
             response["Content-Length"] = str(len(compressed))
         return response
-
-    def _cacheable_request(self, request):
-        return (
-            settings.PAGE_CACHE_ENABLED
-            and request.method in {"GET", "HEAD"}
-            and not request.path.startswith(self.BYPASS_PREFIXES)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and "messages" not in request.COOKIES
-            and settings.CSRF_COOKIE_NAME not in request.COOKIES
-        )
 
     def _cacheable_response(self, response):
         cache_control = response.get("Cache-Control", "")
@@ -276,7 +360,9 @@ class PublicPageCacheMiddleware:
             and "Cookie" not in response.get("Vary", "")
         )
 
-    def _public_headers(self, response, until):
-        """Shared caches (a CDN, a proxy) may keep the page briefly, never past the boundary."""
-        seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(until))
+    def _public_headers(self, response, keys, now):
+        """Shared caches (a CDN, a proxy) may keep the page briefly, never past the next minute,
+        and may purge it by the same keys (docs/caching in the README)."""
+        seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(freshness.valid_until(now)))
         patch_cache_control(response, public=True, max_age=seconds)
+        response["Surrogate-Key"] = " ".join(sorted({freshness.SITE, *keys}))

@@ -12,6 +12,8 @@ from taggit.models import Tag
 
 from articles.models import Release
 from articles.photos.renditions import rendition_name
+from articles.public.freshness import depends_on
+from articles.public.invalidation import LIVE, release_key
 from articles.public.presentation import absolute_url, published_html, share_image
 from articles.text import xml_safe
 
@@ -34,7 +36,9 @@ def feed_items(tag=None):
     )
     if tag is not None:
         releases = releases.tagged(pk=tag.pk)
-    return releases.newest_first()[:FEED_LENGTH]
+    items = list(releases.newest_first()[:FEED_LENGTH])
+    depends_on(LIVE, *(release_key(release.pk) for release in items))
+    return items
 
 
 def _xml_safe_values(values):
@@ -51,6 +55,7 @@ def _xml_safe_values(values):
 class ReleasesFeed(Feed):
     feed_type = Rss201rev2Feed
     item_guid_is_permalink = False
+    page_cache_params = ()
 
     def __call__(self, request, *args, **kwargs):
         self.request = request

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Release
-from articles.public.caching import cached_for_content, cached_live_tags, live_archive_years
+from articles.public.caching import cached_live_tags, live_archive_years, sitemap_fragment
+from articles.public.freshness import depends_on
+from articles.public.invalidation import LIVE, LIVE_EDITS
 from articles.public.presentation import absolute_url
 from articles.text import xml_safe
 
@@ -32,6 +34,7 @@ class SiteSitemap(Sitemap):
 
 class ReleaseSitemap(SiteSitemap):
     def items(self):
+        depends_on(LIVE, LIVE_EDITS)  # too many releases to name each one
         return Release.objects.live().only("slug", "publish_at", "updated").newest_first()
 
     @property
@@ -39,7 +42,7 @@ class ReleaseSitemap(SiteSitemap):
         # The sitemap index asks for the number of pages on every request: count once per
         # content version, not once per request.
         paginator = super().paginator
-        paginator.count = cached_for_content("count:sitemap-releases", self.items().count)
+        paginator.count = sitemap_fragment("count:sitemap-releases", self.items().count)
         return paginator
 
     def lastmod(self, release):
@@ -52,7 +55,7 @@ class ReleaseSitemap(SiteSitemap):
             live = Release.objects.live()
             return live.aggregate(latest=Max(Greatest("publish_at", "updated")))["latest"]
 
-        return cached_for_content("sitemap-lastmod", latest)
+        return sitemap_fragment("sitemap-lastmod", latest)
 
 
 class TagSitemap(SiteSitemap):
@@ -101,6 +104,7 @@ def news_sitemap(request):
         .newest_first()[:NEWS_SITEMAP_LIMIT]
     )
     releases = list(releases)
+    depends_on(LIVE, LIVE_EDITS)
     for release in releases:
         release.title = xml_safe(release.title)  # a row written around save() stays readable
     base = absolute_url(request, "/").removesuffix("/")

@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from articles.public import feeds, views
+from articles.public.caching import page_cache_params
 
 
 class FourDigits:
@@ -34,7 +35,7 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("feed/", feeds.ReleasesFeed(), name="feed"),
     path("feed/atom/", feeds.AtomReleasesFeed(), name="feed_atom"),
-    path("feed.json", feeds.json_feed, name="feed_json"),
+    path("feed.json", page_cache_params(feeds.json_feed), name="feed_json"),
     path("tags/<slug:slug>/feed/", feeds.ReleasesFeed(), name="tag_feed"),
     path("tags/<slug:slug>/feed/atom/", feeds.AtomReleasesFeed(), name="tag_feed_atom"),
     path("<yyyy:year>/", views.ArchiveView.as_view(), name="archive_year"),

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -18,6 +19,8 @@ from articles.public.caching import (
 )
 from articles.public.cards import CARD_FIELDS, as_cards, with_tag_lists
 from articles.public.forms import SearchForm
+from articles.public.freshness import depends_on
+from articles.public.invalidation import LIVE, release_key
 from articles.public.search import search
 
 
@@ -38,7 +41,7 @@ class IdsFirstPaginator(Paginator):
     def count(self):
         if self.count_key is None:
             return super().count
-        return cached_for_content(f"count:{self.count_key}", self.object_list.count)
+        return cached_for_content(f"count:{self.count_key}", self.object_list.count, [LIVE])
 
     def page(self, number):
         number = self.validate_number(number)
@@ -60,6 +63,7 @@ class LiveReleasesMixin:
 
     paginate_by = 20
     paginator_class = IdsFirstPaginator
+    page_cache_params = ("page",)
     context_object_name = "releases"
     empty_is_404 = False
     cards_show_tags = True
@@ -83,8 +87,10 @@ class LiveReleasesMixin:
         if self.empty_is_404 and context["paginator"].count == 0:
             raise Http404("Nothing live here.")
         context["featured"] = self.pinned_releases(context["page_obj"])
+        shown = [*context["featured"], *context["object_list"]]
+        depends_on(LIVE, *(release_key(release.pk) for release in shown))
         if self.cards_show_tags:  # one query for every card on the page
-            with_tag_lists([*context["featured"], *context["object_list"]])
+            with_tag_lists(shown)
         return context
 
 
@@ -164,9 +170,13 @@ class ArchiveView(LiveReleasesMixin, ListView):
 class SearchView(LiveReleasesMixin, ListView):
     template_name = "articles/search.html"
     cards_show_tags = False  # results show a snippet instead
+    page_cache_params = ("page", *SearchForm.base_fields)
 
     def get_queryset(self):
-        self.form = SearchForm(self.request.GET or None, tags=cached_live_tags())
+        # Only the form's own parameters: any other leaves the page (and its cache key) alone.
+        given = self.request.GET
+        data = {name: given[name] for name in SearchForm.base_fields if name in given}
+        self.form = SearchForm(data or None, tags=cached_live_tags())
         # Each result shows an excerpt of its body (search.snippet); cards do not load it.
         releases = super().get_queryset().only(*CARD_FIELDS, "body")
         if not self.form.has_criteria():
@@ -187,18 +197,24 @@ class SearchView(LiveReleasesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data.get("q", "") if self.form.is_bound else ""
-        return super().get_context_data(form=self.form, query=query, **kwargs)
+        # Further pages keep the search: the form's own parameters, in the form's order.
+        criteria = urlencode(
+            [(name, self.form.data[name]) for name in self.form.fields if self.form.data.get(name)]
+        )
+        return super().get_context_data(form=self.form, query=query, criteria=criteria, **kwargs)
 
 
 class ReleaseDetailView(DetailView):
     template_name = "articles/release_detail.html"
     context_object_name = "release"
+    page_cache_params = ()
 
     def get_queryset(self):
         return Release.objects.live().select_related("office", "lead_image")
 
     def get_object(self, queryset=None):
         release = super().get_object(queryset)
+        depends_on(release_key(release.pk))
         with_tag_lists([release])
         return release
 

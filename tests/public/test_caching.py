@@ -39,13 +39,23 @@ def get(client, url="/news/"):
 
 
 def test_second_request_is_served_from_the_cache_without_queries(
-    client, make_release, django_assert_num_queries
+    client, make_release, django_assert_num_queries, settings
 ):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60  # production rereads the change log every second
     make_release("Cached once")
     assert get(client)["X-Page-Cache"] == "miss"
     with django_assert_num_queries(0):
         response = get(client)
     assert response["X-Page-Cache"] == "hit" and "Cached once" in response.text
+
+
+def test_a_hit_that_rereads_the_change_log_costs_one_query_when_nothing_changed(
+    client, make_release, django_assert_num_queries
+):
+    make_release("Cached once")
+    get(client)
+    with django_assert_num_queries(1):  # the change counter, nothing else
+        assert get(client)["X-Page-Cache"] == "hit"
 
 
 def test_a_page_cached_before_an_embargo_shows_the_release_at_its_minute(client, make_release):
@@ -123,18 +133,36 @@ def _rename_office(release):
     office.save()
 
 
-def test_a_logged_in_response_is_never_stored_or_served_to_anyone(client, make_release, editor):
+def test_signed_in_staff_read_the_same_public_page_and_never_add_their_own(
+    client, make_release, editor
+):
+    """Public pages are the same for everyone, so a session cookie neither bypasses the cache
+    (anyone could send one) nor gets a page of its own; previews live elsewhere."""
     release = make_release("Public text")
     staff = client.__class__()
     staff.force_login(editor)
-    staff_page = staff.get("/news/")
-    assert "X-Page-Cache" not in staff_page
-    anonymous = client.get("/news/")
-    assert anonymous["X-Page-Cache"] == "miss"
-    assert "sessionid" not in anonymous.cookies
-    # Staff never get the anonymous copy either (they may be previewing or editing).
-    assert "X-Page-Cache" not in staff.get("/news/")
+    # A page rendered for staff touches their session: it varies on Cookie and is not kept.
     assert "X-Page-Cache" not in staff.get(release.get_absolute_url())
+    anonymous = client.get(release.get_absolute_url())
+    assert anonymous["X-Page-Cache"] == "miss" and "sessionid" not in anonymous.cookies
+    staff_copy = staff.get(release.get_absolute_url())
+    assert staff_copy["X-Page-Cache"] == "hit" and staff_copy.content == anonymous.content
+
+
+def test_a_response_that_depends_on_who_asks_is_never_stored(client, make_release, monkeypatch):
+    from articles.public.views import ReleaseListView
+
+    make_release("Public text")
+    original = ReleaseListView.get
+
+    def personal(self, request, *args, **kwargs):
+        response = original(self, request, *args, **kwargs)
+        response.set_cookie("seen", "1")
+        return response
+
+    monkeypatch.setattr(ReleaseListView, "get", personal)
+    for _ in range(2):
+        assert "X-Page-Cache" not in client.get("/news/")
 
 
 @pytest.mark.parametrize("url", ["/admin/login/", "/healthz/"])
@@ -167,8 +195,8 @@ class BrokenCache(BaseCache):
 
 @override_settings(
     CACHES={
-        "default": {"BACKEND": "tests.test_page_cache.BrokenCache"},
-        "pages": {"BACKEND": "tests.test_page_cache.BrokenCache"},
+        "default": {"BACKEND": "tests.public.test_caching.BrokenCache"},
+        "pages": {"BACKEND": "tests.public.test_caching.BrokenCache"},
     }
 )
 def test_with_the_cache_down_the_site_still_answers(client, make_release, committed):

@@ -15,7 +15,9 @@ SIZES = [3, 30]
 @pytest.fixture(autouse=True)
 def production_caching(fragment_caching):
     """As in production: site-wide fragments (office, follow links, archive months, topics,
-    totals) are cached; the full-page cache stays off so every page is really rendered."""
+    totals) are cached, and the change log is read once a second, not on every request; the
+    full-page cache stays off so every page is really rendered."""
+    fragment_caching.PAGE_CACHE_RECHECK_SECONDS = 60
 
 
 @pytest.fixture

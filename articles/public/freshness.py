@@ -1,0 +1,156 @@
+"""Whether a cached page or fragment is still current, decided the same way on every server.
+
+Two things can make an entry stale:
+- a change to something it shows. Each entry is stored with the surrogate keys it depends on
+  (articles/public/invalidation.py names them) and the number of the last public change this
+  server knew of when it began rendering. The change log in the database
+  (articles/models/changes.py) is the authority: it commits with the change, so it is the same
+  for every host whatever its caches are, and whether or not a cache write ever succeeds.
+- the clock: a publish or expiry minute passing between the entry's making and now. The
+  minutes come from the releases themselves, re-read after any change, so moving a scheduled
+  release's minute moves the bound of every entry without emptying any.
+
+Each process reads the log at most once per PAGE_CACHE_RECHECK_SECONDS (one query for the
+counter, one more only when it moved), so a change reaches every server within that time; the
+process that made the change learns it on commit.
+"""
+
+import bisect
+import threading
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+
+from articles import visibility
+from articles.models import PublicChange, Release
+
+# No entry lives longer than this; it is also how far back the clock's minutes are kept.
+LONGEST = timedelta(days=1)
+# Every entry depends on this key: the office, follow links and tag names show everywhere.
+SITE = "site"
+
+
+class _Known:
+    """What this process has read of the change log, and the clock's minutes around now."""
+
+    def __init__(self):
+        self.seq = 0  # the last change number read
+        self.changed = {}  # key -> number of the last change to it (the last LONGEST only)
+        self.checked = float("-inf")  # time.monotonic() of the last read
+        self.moments = []  # publish and expiry minutes within LONGEST of `around`, sorted
+        self.around = None
+        self.lock = threading.Lock()
+
+
+_known = _Known()
+
+
+def forget():
+    """Start again from the database (tests, and a restored database)."""
+    global _known
+    _known = _Known()
+
+
+def recheck_soon():
+    """This process just committed a change: read the log before answering the next request."""
+    _known.checked = float("-inf")
+
+
+def refresh(now=None):
+    """Bring this process up to date with the log, unless it read it less than the recheck
+    interval ago. Returns the number of the last change known."""
+    known = _known
+    if time.monotonic() - known.checked < settings.PAGE_CACHE_RECHECK_SECONDS:
+        return known.seq
+    with known.lock:
+        if time.monotonic() - known.checked < settings.PAGE_CACHE_RECHECK_SECONDS:
+            return known.seq
+        now = now or timezone.now()
+        try:
+            latest = PublicChange.objects.latest_seq()
+        except DatabaseError:
+            # Nothing can change while the database is down: keep what is known, and let the
+            # pages already cached answer (the outage middleware answers the rest).
+            known.checked = time.monotonic()
+            return known.seq
+        if latest < known.seq:  # the counter went back: a restored or emptied database
+            known.seq, known.changed = 0, {}
+        if latest != known.seq:
+            rows = PublicChange.objects.since(known.seq)
+            if known.seq == 0:  # older rows cannot concern any entry still kept
+                rows = rows.filter(at__gte=now - LONGEST)
+            for seq, key in rows:
+                known.changed[key] = seq
+            known.seq = max(latest, known.seq)
+            _prune(known, now)
+            known.around = None  # any change may have moved a minute
+        if known.around is None or abs(now - known.around) > LONGEST / 24:
+            known.moments = visibility.clock_moments(
+                Release.objects.all(), now - LONGEST, now + LONGEST
+            )
+            known.around = now
+        known.checked = time.monotonic()
+        return known.seq
+
+
+def _prune(known, now):
+    if len(known.changed) > 10_000:
+        # A key changed before the oldest entry kept needs no number: treat it as unchanged.
+        oldest = PublicChange.objects.filter(at__gte=now - LONGEST).order_by("seq").first()
+        floor = oldest.seq if oldest else known.seq
+        known.changed = {key: seq for key, seq in known.changed.items() if seq >= floor}
+
+
+def is_current(seq, keys, made_at, now):
+    """Whether an entry made at `made_at`, under change number `seq`, that depends on `keys`,
+    may still be served at `now`."""
+    known = _known
+    changed = known.changed
+    if changed.get(SITE, 0) > seq:
+        return False
+    for key in keys:
+        if changed.get(key, 0) > seq:
+            return False
+    if now - made_at >= LONGEST:
+        return False
+    moments = known.moments
+    passed = bisect.bisect_right(moments, made_at)
+    return passed == len(moments) or moments[passed] > now
+
+
+def valid_until(now):
+    """The next minute at which the clock changes what is public, or LONGEST from now."""
+    moments = _known.moments
+    upcoming = bisect.bisect_right(moments, now)
+    return moments[upcoming] if upcoming < len(moments) else now + LONGEST
+
+
+# What the page being rendered depends on -------------------------------------------------------
+
+_collected = ContextVar("pressoffice_page_keys", default=None)
+
+
+def depends_on(*keys):
+    """Note that what is being rendered shows these keys' content (no-op outside a render)."""
+    found = _collected.get()
+    if found is not None:
+        found.update(keys)
+
+
+@contextmanager
+def collecting():
+    """Collect the keys noted inside the block; they also count for any outer block."""
+    outer = _collected.get()
+    found = set()
+    token = _collected.set(found)
+    try:
+        yield found
+    finally:
+        _collected.reset(token)
+        if outer is not None:
+            outer.update(found)
