@@ -10,6 +10,7 @@ current (articles/public/freshness.py does, from the database), so a miss is alw
 import logging
 import threading
 import time
+from urllib.parse import urlsplit
 
 from django.core.cache.backends.redis import RedisCache
 from redis.backoff import NoBackoff
@@ -106,7 +107,9 @@ class ResilientRedisCache(RedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
-        self.breaker = breaker_for(f"{params.get('KEY_PREFIX') or 'default'}@{self._servers[0]}")
+        where = urlsplit(self._servers[0])  # named without any password in the address
+        prefix = params.get("KEY_PREFIX") or "default"
+        self.breaker = breaker_for(f"{prefix}@{where.hostname}:{where.port or 6379}{where.path}")
 
     get = _guarded("get", lambda key, default=None, version=None: default)
     get_many = _guarded("get_many", lambda keys, version=None: {})

@@ -1,0 +1,278 @@
+"""One site on two servers (issue 13): two gunicorn servers, each with only its own caches, on
+one PostgreSQL database. What a Publisher does through the admin on one is what readers get from
+the other within a second; then the same with a Redis shared by both, paused and killed under
+them."""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+
+from tests.servers import Gunicorn, RedisServer
+from tests.support import ROOT
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("PRESSOFFICE_TEST_DB") != "postgres",
+    reason="several servers share one PostgreSQL database (the PostgreSQL pass runs this)",
+)
+ADMIN = "/admin/articles/release"
+SEED = """
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from articles.models import Office, Release
+office = Office.objects.create(name="Office of Public Affairs", is_default=True)
+get_user_model().objects.create_superuser("chief", "chief@example.gov", "pw-chief-publisher")
+now = timezone.now()
+for n, (title, status) in enumerate([
+    ("Old news stays", "published"), ("To be withdrawn", "published"),
+    ("To be corrected", "published"), ("Draft to publish", "draft"),
+    ("Draft to schedule", "draft"),
+]):
+    publish_at = now - timedelta(hours=n + 1) if status == "published" else None
+    Release.objects.create(title=title, status=status, office=office, dateline="WASHINGTON",
+                           body=f"<p>Release {n}.</p>", publish_at=publish_at)
+"""
+
+
+@pytest.fixture(scope="module")
+def database():
+    admin_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pressoffice")
+    name = f"pressoffice_hosts_{secrets.token_hex(4)}"
+    server = admin_url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = f"{server}/{name}"
+    env = {**_server_env(url, "setup"), "DJANGO_SETTINGS_MODULE": "pressoffice.settings"}
+    for command in (
+        ["migrate", "--noinput"],
+        ["collectstatic", "--noinput"],
+        ["shell", "-c", SEED],
+    ):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                       capture_output=True)  # fmt: skip
+    yield url
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _server_env(database_url, name, **extra):
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("REDIS_URL", "CACHE_URL"))},
+        "DJANGO_SETTINGS_MODULE": "pressoffice.settings",
+        "PRESSOFFICE_ENV_FILE": "/nonexistent",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "multi-host-test-" + "x" * 40,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "STAFF_SECOND_FACTOR_REQUIRED": "0",
+        "CACHE_DIR": f"/tmp/pressoffice-hosts-{os.getpid()}-{name}",
+        "STATIC_ROOT": f"/tmp/pressoffice-hosts-{os.getpid()}-static",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+@pytest.fixture
+def servers(database, tmp_path):
+    def start(**extra):
+        started = [Gunicorn(_server_env(database, name, **extra), log=tmp_path / f"{name}.log")
+                   for name in ("a", "b")]  # fmt: skip
+        for server in started:
+            server.start()
+            running.append(server)
+        return started
+
+    running = []
+    yield start
+    for server in running:
+        server.stop()
+
+
+class _LoopbackCookies(urllib.request.HTTPCookieProcessor):
+    """Keeps Secure cookies usable over plain HTTP, redirects included."""
+
+    def http_response(self, request, response):
+        response = super().http_response(request, response)
+        for cookie in self.cookiejar:
+            cookie.secure = False
+        return response
+
+
+class Staff:
+    """A signed-in Publisher's browser, minus the browser: cookies kept whatever their flags
+    (the servers run plain HTTP on loopback) and the CSRF token sent back."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(_LoopbackCookies(self.jar))
+
+    def _cookie(self, name):
+        return next((c.value for c in self.jar if c.name == name), "")
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path, fields):
+        token = self._cookie("csrftoken")
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(
+            self.base + path, data, headers={"Referer": self.base + path, "X-CSRFToken": token}
+        )
+        with self.opener.open(request, timeout=30) as response:
+            return response.read().decode()
+
+    def sign_in(self):
+        self.get("/accounts/login/")
+        self.post("/accounts/login/", {"login": "chief", "password": "pw-chief-publisher"})
+        assert "Sign out everywhere" in self.get("/admin/")
+
+    def release(self, title):
+        listing = self.get(f"{ADMIN}/?q={urllib.parse.quote(title)}")
+        pk = int(re.search(rf'href="{ADMIN}/(\d+)/change/[^"]*">{re.escape(title)}', listing)[1])
+        page = self.get(f"{ADMIN}/{pk}/change/")
+        version = re.search(r'name="version" value="(\d+)"', page)[1]
+        return pk, version
+
+    def step(self, title, step, **fields):
+        pk, version = self.release(title)
+        return self.post(f"{ADMIN}/{pk}/workflow/", {"step": step, "version": version, **fields})
+
+    def correct(self, title, text):
+        pk, version = self.release(title)
+        return self.post(f"{ADMIN}/{pk}/correct/", {"text": text, "version": version})
+
+
+def fetch(base, path):
+    """(status, body, headers, seconds) of an anonymous GET, for the site's one host name
+    whichever server answers (as through a load balancer)."""
+    started = time.monotonic()
+    request = urllib.request.Request(base + path, headers={"Host": "127.0.0.1"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body, status, headers = response.read().decode(), response.status, response.headers
+    except urllib.error.HTTPError as error:
+        body, status, headers = error.read().decode(), error.code, error.headers
+    return status, body, headers, time.monotonic() - started
+
+
+def warm(base, path):
+    """Ask until three answers in a row are hits: every worker has the page cached."""
+    in_a_row = 0
+    for _ in range(30):
+        status, _, headers, _ = fetch(base, path)
+        assert status == 200
+        in_a_row = in_a_row + 1 if headers["X-Page-Cache"] == "hit" else 0
+        if in_a_row == 3:
+            return
+    raise AssertionError(f"{path} never came from the cache")
+
+
+def seen_within(base, path, check, seconds=1.0):
+    """How long after now `check(status, body)` first holds on `base`, or None."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds + 0.5:
+        status, body, _, _ = fetch(base, path)
+        if check(status, body):
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None
+
+
+def detail_path(base, title):
+    status, body, _, _ = fetch(base, "/news/")
+    return re.search(rf'<a href="(/news/[^"]+)">{re.escape(title)}</a>', body)[1]
+
+
+def test_what_a_publisher_does_on_one_server_readers_get_from_the_other_within_a_second(
+    servers,
+):
+    a, b = servers()
+    publisher = Staff(a.url)
+    publisher.sign_in()
+    corrected = detail_path(b.url, "To be corrected")
+    withdrawn = detail_path(b.url, "To be withdrawn")
+    for path in ("/news/", corrected, withdrawn, "/news/feed/"):
+        warm(b.url, path)
+
+    publisher.step("Draft to publish", "publish")
+    assert seen_within(b.url, "/news/", lambda s, body: "Draft to publish" in body) is not None
+
+    publisher.step("To be withdrawn", "withdraw", note="Issued in error")
+    assert seen_within(b.url, withdrawn, lambda s, body: s == 404) is not None
+    assert seen_within(b.url, "/news/feed/", lambda s, body: "To be withdrawn" not in body)
+
+    publisher.correct("To be corrected", "An earlier version gave the wrong date.")
+    assert seen_within(b.url, corrected, lambda s, body: "the wrong date" in body) is not None
+
+    # Scheduled for the next minute: not shown a moment before it, shown within a second of it.
+    office = ZoneInfo("America/New_York")
+    minute = (datetime.now(office) + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    if (minute - datetime.now(office)).total_seconds() < 5:
+        minute += timedelta(minutes=1)
+    publisher.step("Draft to schedule", "schedule", when=minute.strftime("%Y-%m-%dT%H:%M"))
+    time.sleep(1.05)  # b has read the change log since; its pages now end at the minute
+    status, body, headers, _ = fetch(b.url, "/news/")
+    assert "Draft to schedule" not in body
+    max_age = int(re.search(r"max-age=(\d+)", headers["Cache-Control"])[1])
+    assert max_age <= (minute - datetime.now(office)).total_seconds() + 1
+    time.sleep(max(0, (minute - datetime.now(office)).total_seconds() - 0.5))
+    assert "Draft to schedule" not in fetch(b.url, "/news/")[1]
+    time.sleep(0.5)
+    assert seen_within(b.url, "/news/", lambda s, body: "Draft to schedule" in body) is not None
+
+
+def test_with_redis_paused_or_killed_both_servers_answer_and_caching_resumes(servers, tmp_path):
+    redis = RedisServer(tmp_path).start()
+    try:
+        a, b = servers(REDIS_URL=redis.url)
+        publisher = Staff(a.url)
+        publisher.sign_in()
+        fetch(a.url, "/news/")
+        _, _, headers, normal = fetch(b.url, "/news/")
+        assert headers["X-Page-Cache"] == "hit"  # shared: a's render serves b
+
+        for outage in (redis.pause, redis.kill):
+            outage()
+            slowest = 0.0
+            for _ in range(12):
+                for server in (a, b):
+                    status, _, _, seconds = fetch(server.url, "/news/")
+                    assert status == 200
+                    slowest = max(slowest, seconds)
+            # A request waits for at most one 250 ms timeout, and only while the breaker probes.
+            assert slowest < normal + 1.0, slowest
+            health = urllib.request.urlopen(b.url + "/healthz/", timeout=5).read().decode()
+            assert '"degraded"' in health and "cache pages" in health
+            publisher.step("Draft to publish", "publish")
+            assert seen_within(b.url, "/news/", lambda s, body: "Draft to publish" in body)
+            publisher.step("Draft to publish", "withdraw")
+            assert seen_within(b.url, "/news/", lambda s, body: "Draft to publish" not in body)
+            if outage == redis.pause:
+                redis.resume()
+                time.sleep(6)  # the breaker lets a call through again after 5 s
+                warm(b.url, "/news/")
+
+        redis.start()  # a new, empty Redis on the same port
+        time.sleep(6)
+        warm(b.url, "/news/")
+        assert urllib.request.urlopen(b.url + "/healthz/").read() == b'{"status": "ok"}'
+        logs = (tmp_path / "a.log").read_text() + (tmp_path / "b.log").read_text()
+        # One line per outage per process, not one per call.
+        assert 0 < logs.count("unavailable") <= 2 * 2 * 2 * 2, logs[-2000:]
+    finally:
+        redis.kill()
