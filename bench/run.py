@@ -8,9 +8,13 @@ middleware stack; a static file of that size through WhiteNoise) and every page 
 each for BENCH_SECONDS. Every figure is also given as a ratio to the constant-bytes ceiling of the
 same round; the table shows medians over rounds.
 
+A third cached server keeps its pages in Redis (a redis-server of the runner's own). Then the
+busy newsroom (bench/newsroom.py) runs with the default caches and with Redis.
+
 Environment: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_CONNECTIONS (4),
-BENCH_DBS (sqlite,postgresql). Results: bench/results/latest.json (SQLite),
-latest-postgresql.json, and n<N>-<db>.json to compare sizes. Only loopback is ever loaded.
+BENCH_DBS (sqlite,postgresql), BENCH_QUIET_SECONDS (20), BENCH_BUSY_SECONDS (60). Results:
+bench/results/latest.json (SQLite), latest-postgresql.json, and n<N>-<db>.json to compare sizes.
+Only loopback is ever loaded.
 """
 
 import json
@@ -25,6 +29,9 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from bench import newsroom
+from tests.servers import RedisServer
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "bench" / "var"
@@ -78,8 +85,8 @@ def base_env(database_url, cache_dir):
     return env
 
 
-def start_server(env, port, page_cache):
-    server_env = {**env, "PAGE_CACHE": "1" if page_cache else "0"}
+def start_server(env, port, page_cache, **extra):
+    server_env = {**env, "PAGE_CACHE": "1" if page_cache else "0", **extra}
     if _port_in_use(port):
         raise SystemExit(f"port {port} is busy; stop whatever listens there and try again")
     process = subprocess.Popen(
@@ -119,11 +126,12 @@ def worker_memory(master):
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, seconds, connections):
+def wrk(url, seconds, connections, script=None):
+    scripted = ["-s", str(script)] if script else []
     result = subprocess.run(
         # Like every browser and feed reader, accept gzip.
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "-H", "Accept-Encoding: gzip", url],
+         "-H", "Accept-Encoding: gzip", *scripted, url],
         capture_output=True, text=True, timeout=seconds + 60,
     )  # fmt: skip
     out = result.stdout
@@ -134,7 +142,18 @@ def wrk(url, seconds, connections):
         return float(value) * _UNITS[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
+    if script:
+        hits, misses, other = (int(n) for n in re.search(r"CACHE (\d+) (\d+) (\d+)", out).groups())
+        extra = {
+            "hits": hits,
+            "misses": misses,
+            "uncached": other,
+            "hit_ratio": hits / max(1, hits + misses + other),
+            "max_ms": float(re.search(r"MAXMS ([\d.]+)", out)[1]),
+        }
+    else:
+        extra = {}
+    return extra | {
         "output": out + result.stderr,
         "rps": rps,
         "p50_ms": percentile(50),
@@ -158,18 +177,24 @@ def bench_database(db, n, rounds, seconds, connections):
     log(f"   seeded at {info['import_rate']:,} releases/s; serving")
 
     # Fresh ports per database: the previous servers' sockets may still be closing.
-    cold_port, cached_port = (8101, 8102) if db == "sqlite" else (8103, 8104)
+    cold_port, cached_port, redis_port = (
+        (8101, 8102, 8105) if db == "sqlite" else (8103, 8104, 8106)
+    )
+    redis = RedisServer(VAR).start()
     cold = start_server(env, cold_port, page_cache=False)
     cached = start_server(env, cached_port, page_cache=True)
+    cached_redis = start_server(env, redis_port, page_cache=True, REDIS_URL=redis.url)
+    servers = [cold, cached, cached_redis]
     try:
         for page in PAGES:  # fill the cache in both workers, warm the cold server's code paths
-            for port in (cold_port, cached_port):
+            for port in (cold_port, cached_port, redis_port):
                 for _ in range(4):
                     urllib.request.urlopen(f"http://127.0.0.1:{port}{info['pages'][page]}").read()
         samples = (
             {"ceiling": [], "static": []}
             | {p: [] for p in PAGES}
             | {f"{p}:cached": [] for p in PAGES}
+            | {f"{p}:redis": [] for p in PAGES}
         )
         for round_number in range(1, rounds + 1):
             log(f"   round {round_number}/{rounds}")
@@ -183,16 +208,19 @@ def bench_database(db, n, rounds, seconds, connections):
             samples["static"].append(static | {"ratio": static["rps"] / ceiling["rps"]})
             for page in PAGES:
                 url = info["pages"][page]
-                for key, port in ((page, cold_port), (f"{page}:cached", cached_port)):
+                ports = ((page, cold_port), (f"{page}:cached", cached_port),
+                         (f"{page}:redis", redis_port))  # fmt: skip
+                for key, port in ports:
                     figures = wrk(f"http://127.0.0.1:{port}{url}", seconds, connections)
                     figures["ratio"] = figures["rps"] / ceiling["rps"]
                     samples[key].append(figures)
         memory = {"cold": worker_memory(cold), "cached": worker_memory(cached)}
     finally:
-        for process in (cold, cached):
+        for process in servers:
             process.send_signal(signal.SIGTERM)
-        for process in (cold, cached):
+        for process in servers:
             process.wait(timeout=30)
+        redis.kill()
 
     def median(key, field):
         return round(statistics.median(s[field] for s in samples[key]), 3)
@@ -214,6 +242,11 @@ def bench_database(db, n, rounds, seconds, connections):
                 "p99_ms": median(f"{page}:cached", "p99_ms"),
                 "ratio": median(f"{page}:cached", "ratio"),
             },
+            "cached_redis": {
+                "rps": median(f"{page}:redis", "rps"),
+                "p50_ms": median(f"{page}:redis", "p50_ms"),
+                "ratio": median(f"{page}:redis", "ratio"),
+            },
         }
     return {
         "n": n,
@@ -230,7 +263,70 @@ def bench_database(db, n, rounds, seconds, connections):
         "worker_rss_mb": {"cold": memory["cold"][0], "cached": memory["cached"][0]},
         "worker_peak_rss_mb": {"cold": memory["cold"][1], "cached": memory["cached"][1]},
         "detail_transfer_kb": round(info["detail_transfer_bytes"] / 1024, 1),
+        "newsroom": bench_newsroom(env, db, connections),
     }
+
+
+def bench_newsroom(env, db, connections):
+    """The busy newsroom (bench/newsroom.py), with the default caches and with Redis."""
+    quiet_seconds = env_int("BENCH_QUIET_SECONDS", 20)
+    busy_seconds = env_int("BENCH_BUSY_SECONDS", 60)
+    paths = json.loads(
+        subprocess.run(
+            [PYTHON, "-m", "bench.newsroom", "paths"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout  # fmt: skip
+    )
+    script = VAR / "newsroom.lua"
+    script.write_text(newsroom.lua_script(paths))
+    results = {}
+    for label, port in (("default caches", 8107), ("redis", 8108)):
+        redis = RedisServer(VAR).start() if label == "redis" else None
+        extra = {"REDIS_URL": redis.url} if redis else {}
+        server = start_server(env, port + (0 if db == "sqlite" else 10), page_cache=True, **extra)
+        url = f"http://127.0.0.1:{port + (0 if db == 'sqlite' else 10)}/"
+        try:
+            log(f"   busy newsroom, {label}: warming, quiet {quiet_seconds}s, busy {busy_seconds}s")
+            wrk(url, 10, connections, script)  # every worker caches every page once
+            quiet = wrk(url, quiet_seconds, connections, script)
+            editors = subprocess.Popen(
+                [PYTHON, "-m", "bench.newsroom", "editors", str(busy_seconds)],
+                cwd=ROOT, env={**env, **extra}, stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            busy = wrk(url, busy_seconds, connections, script)
+            done = json.loads(editors.communicate(timeout=busy_seconds + 60)[0].splitlines()[-1])
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            if redis:
+                redis.kill()
+        results[label] = {
+            "quiet_rps": round(quiet["rps"], 1),
+            "busy_rps": round(busy["rps"], 1),
+            "ratio": round(busy["rps"] / quiet["rps"], 3),
+            "hit_ratio": round(busy["hit_ratio"], 4),
+            "quiet_hit_ratio": round(quiet["hit_ratio"], 4),
+            "max_ms": busy["max_ms"],
+            "p99_ms": busy["p99_ms"],
+            "errors": busy["non_2xx"],
+            **done,
+        }
+    return results
+
+
+def print_newsroom(result):
+    log(f"busy newsroom ({result['db']}): readers with a Writer saving every second and a "
+        "Publisher stepping every 30 s")  # fmt: skip
+    log(f"{'caches':<16}{'quiet req/s':>12}{'busy req/s':>11}{'ratio':>7}{'hits':>8}"
+        f"{'p99 ms':>8}{'max ms':>8}{'saves':>7}{'steps':>6}")  # fmt: skip
+    for label, f in result["newsroom"].items():
+        log(f"{label:<16}{f['quiet_rps']:>12.0f}{f['busy_rps']:>11.0f}{f['ratio']:>7.2f}"
+            f"{f['hit_ratio']:>8.1%}{f['p99_ms']:>8.1f}{f['max_ms']:>8.0f}"
+            f"{f['draft_saves']:>7}{f['publisher_steps']:>6}")  # fmt: skip
 
 
 def print_table(result, baseline=None):
@@ -242,14 +338,14 @@ def print_table(result, baseline=None):
         f"static file {static['rps']:.0f} req/s ({static['ratio']:.2f}×)"
     )
     header = f"{'page':<10}{'q':>3}{'cold req/s':>11}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}"
-    header += f"{'cached req/s':>13}{'p50 ms':>8}{'ratio':>7}"
+    header += f"{'cached req/s':>13}{'p50 ms':>8}{'ratio':>7}{'redis':>7}"
     if baseline:
         header += f"{'p50 vs base':>12}"
     log(header)
     for page, f in result["pages"].items():
         line = f"{page:<10}{f['queries']:>3}{f['rps']:>11.0f}{f['p50_ms']:>8.2f}{f['p99_ms']:>8.2f}"
         line += f"{f['ratio']:>7.2f}{f['cached']['rps']:>13.0f}{f['cached']['p50_ms']:>8.2f}"
-        line += f"{f['cached']['ratio']:>7.2f}"
+        line += f"{f['cached']['ratio']:>7.2f}{f['cached_redis']['ratio']:>7.2f}"
         if baseline and page in baseline["pages"]:
             line += f"{f['p50_ms'] / baseline['pages'][page]['p50_ms']:>11.2f}×"
         log(line)
@@ -281,6 +377,7 @@ def main():
             json.loads(baseline_file.read_text()) if n != 10000 and baseline_file.exists() else None
         )
         print_table(result, baseline)
+        print_newsroom(result)
         (RESULTS / f"n{n}-{db}.json").write_text(json.dumps(result, indent=2))
         latest = RESULTS / ("latest.json" if db == "sqlite" else f"latest-{db}.json")
         latest.write_text(json.dumps(result, indent=2))

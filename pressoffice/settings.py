@@ -153,7 +153,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "articles.public.environment.environment",
-            "context_processors": ["articles.public.presentation.site"],
+            "context_processors": ["articles.public.fragments.site"],
         },
     },
     # The admin and the XML sitemaps.
@@ -166,7 +166,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.public.presentation.site",
+                "articles.public.fragments.site",
             ],
         },
     },
@@ -231,6 +231,8 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 # Site-wide facts (office, follow links, archive months, topics) computed once per content change.
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", True)
 PUBLIC_MAX_AGE = int(env("PUBLIC_MAX_AGE", "60"))
+# In front of a shared (Redis) page cache, each process keeps this many MB of pages it served.
+PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))
 
 # The office's zone: datelines, archive months and the admin use it; storage is UTC.
 LANGUAGE_CODE = "en-us"

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError, audit
 from articles.models import PreviewLink
-from articles.public.caching import neighbours
-from articles.public.cards import with_tag_lists
+from articles.public.fragments import release_page
 from articles.states import State
 
 # A week covers a review under embargo; a forwarded link should not outlive it by much.
@@ -24,11 +23,10 @@ _ENDED = {State.WITHDRAWN, State.EXPIRED, State.DELETED}
 
 
 def render_preview(request, release):
-    with_tag_lists([release])
     response = TemplateResponse(
         request,
         "articles/release_detail.html",
-        {"release": release, "preview": True, **neighbours(release, cached=False)},
+        {"release": release, "preview": True, **release_page(release, cached=False)},
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"

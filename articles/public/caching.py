@@ -1,6 +1,6 @@
-"""Caching for public pages: whole pages for anonymous readers, and the fragments pages share
-(site-wide facts, each release's neighbours). Nothing cached outlives a change or an embargo
-minute, on any server.
+"""Caching for public pages: whole pages for anonymous readers, and the fragments they share
+(articles/public/fragments.py says which). Nothing cached outlives a change or an embargo minute,
+on any server.
 
 - Every entry carries the surrogate keys of what it shows and the number of the last public
   change its server knew of; articles/public/freshness.py decides from the database's change
@@ -15,6 +15,8 @@ minute, on any server.
   entry meanwhile.
 
 "pages" holds pages and fragments; it may be local to each process (memory) or shared (Redis).
+In front of a shared one, each process keeps its most recently served pages decoded, bounded in
+bytes: a hit then costs no round trip, and is checked for currency exactly as a shared one is.
 """
 
 import datetime
@@ -22,6 +24,7 @@ import gzip
 import logging
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import NamedTuple
@@ -29,16 +32,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 
-from articles.models import Office, Release, SocialLink
 from articles.public import freshness
-from articles.public.archive import archive_years
-from articles.public.cards import live_tags
-from articles.public.invalidation import LIVE, LIVE_EDITS, release_key, tag_key
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ def forget():
     global _outage
     freshness.forget()
     _decoded.clear()
+    _local_pages.clear()
     _outage = _Outage()
 
 
@@ -146,72 +147,6 @@ def _ttl(now):
     return max(1, _seconds_until(freshness.valid_until(now)))
 
 
-# Fragments: what pages show beyond their own content ------------------------------------------
-
-
-def live_archive_years():
-    """The archive navigation: one aggregate over live releases."""
-    return cached_for_content(
-        "archive-years", lambda: archive_years(Release.objects.live().month_counts()), [LIVE]
-    )
-
-
-def cached_live_tags():
-    return cached_for_content("live-tags", lambda: list(live_tags()), [LIVE])
-
-
-def site_office():
-    return cached_for_content("site-office", Office.default)
-
-
-def follow_links():
-    return cached_for_content("social-links", lambda: list(SocialLink.objects.filter(active=True)))
-
-
-class ReleaseLink(NamedTuple):
-    """What a detail page shows of another release."""
-
-    title: str
-    url: str
-    publish_at: datetime.datetime
-
-
-def neighbours(release, cached=True):
-    """The related, older and newer live releases around `release`, for its page.
-
-    Three ordered queries that depend on other releases only; cached per release until one of
-    them, or the set of releases sharing its tags, changes (previews pass cached=False: the
-    release is not public yet).
-    """
-
-    def compute():
-        live = Release.objects.live()
-
-        def link(other):
-            if other is None:
-                return None
-            freshness.depends_on(release_key(other.pk))
-            return ReleaseLink(other.title, other.get_absolute_url(), other.publish_at)
-
-        tag_ids = [tag.pk for tag in release.tag_list]
-        freshness.depends_on(release_key(release.pk), *(tag_key(pk) for pk in tag_ids))
-        published = release.publish_at is not None
-        return {
-            "related": [link(other) for other in live.related_to(release, tag_ids)],
-            "previous_release": link(live.before(release)) if published else None,
-            "next_release": link(live.after(release)) if published else None,
-        }
-
-    if not cached:
-        return compute()
-    return cached_for_content(f"neighbours:{release.pk}", compute, keep_decoded=False)
-
-
-def sitemap_fragment(name, compute):
-    """Sitemaps list every live release: they depend on any live edit, not on each release."""
-    return cached_for_content(name, compute, [LIVE, LIVE_EDITS])
-
-
 # Whole pages ---------------------------------------------------------------------------------
 
 
@@ -244,6 +179,55 @@ class _Flights:
 
 
 _flights = _Flights()
+
+
+class _LocalPages:
+    """This process's most recently served pages, least recently used first, in at most
+    `max_bytes`; used in front of a shared page cache only (a local one is already here)."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self.entries = OrderedDict()  # key -> (Entry, size in bytes)
+        self.size = 0
+
+    def get(self, key):
+        with self.lock:
+            held = self.entries.get(key)
+            if held is None:
+                return None
+            self.entries.move_to_end(key)
+            return held[0]
+
+    def put(self, key, entry):
+        size = len(entry.value["body"]) + len(entry.value["gzip"] or b"") + 512
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            if size > self.max_bytes:
+                return
+            self.entries[key] = (entry, size)
+            self.size += size
+            while self.size > self.max_bytes:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+_local_pages = _LocalPages(settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024)
+
+
+def _local_copies():
+    """The local copies, when the page cache is shared (not one in this process's memory)."""
+    pages = _safe(_pages)
+    return None if pages is None or isinstance(pages, LocMemCache) else _local_pages
+
+
 # How long a request waits for another server's render of the same page before rendering it.
 SHARED_RENDER_WAIT = 3.0
 
@@ -291,14 +275,25 @@ class PublicPageCacheMiddleware:
                 hit = self._current(key, now)  # rendered while this request waited
                 if hit is None:
                     return self._render(request, key, keys, now)
-        response = self._encoded(request, hit.value["response"], hit.value["gzip"])
+        response = HttpResponse(hit.value["body"], status=hit.value["status"])
+        for name, value in hit.value["headers"]:
+            response[name] = value
+        response = self._encoded(request, response, hit.value["gzip"])
         self._public_headers(response, hit.keys, now)
         response["X-Page-Cache"] = "hit"
         return response
 
     def _current(self, key, now):
+        local = _local_copies()
+        entry = local.get(key) if local else None
+        if entry is not None and entry.is_current(now):
+            return entry
         entry = _safe(lambda: _pages().get(key))
-        return entry if entry is not None and entry.is_current(now) else None
+        if entry is None or not entry.is_current(now):
+            return None
+        if local:
+            local.put(key, entry)
+        return entry
 
     @contextmanager
     def _shared_flight(self, key):
@@ -328,13 +323,17 @@ class PublicPageCacheMiddleware:
             response.render()
         # Compressed once here, then served to every reader that accepts gzip.
         compressed = gzip.compress(response.content, 6) if len(response.content) > 1024 else None
-        entry = Entry(
-            _request_seq.get(),
-            frozenset(keys),
-            now,
-            {"response": response, "gzip": compressed},
-        )
+        # Stored as plain parts: cheaper to load than a pickled response, and never shared.
+        stored = {
+            "status": response.status_code,
+            "headers": list(response.items()),
+            "body": response.content,
+            "gzip": compressed,
+        }
+        entry = Entry(_request_seq.get(), frozenset(keys), now, stored)
         _safe(lambda: _pages().set(key, entry, timeout=_ttl(now)))
+        if local := _local_copies():
+            local.put(key, entry)
         response = self._encoded(request, response, compressed)
         self._public_headers(response, entry.keys, now)
         response["X-Page-Cache"] = "miss"

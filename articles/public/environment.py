@@ -32,7 +32,6 @@ def environment(**options):
         release_image_url=presentation.release_image_url,
         photo=photo,
         release_body=presentation.body_html,
-        corrections_html=presentation.corrections_html,
         release_json_ld=presentation.release_json_ld,
         share_links=presentation.share_links,
         search_snippet=search_snippet,

@@ -1,52 +1,22 @@
 """How a release reads outside the database: its dateline, its body as published, its
-address, its share links and structured data; and what every page shows of the site.
+address, its share links and structured data.
 
 Shared by templates, feeds and structured data so every surface says the same thing.
 """
 
 import json
-import logging
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.formats import date_format
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.photos.markup import responsive_body_images
-from articles.public.caching import follow_links, site_office
 from articles.text import dateline_place
-
-logger = logging.getLogger(__name__)
-
-
-def site(request):
-    """Context processor: the site's name, issuing office and follow links on every page.
-    Lazy, so pages that do not show them (the admin) never fetch them."""
-    return {
-        "site_name": settings.SITE_NAME,
-        "site_office": SimpleLazyObject(_or_else(site_office, None)),
-        "social_links": SimpleLazyObject(_or_else(follow_links, [])),
-    }
-
-
-def _or_else(read, fallback):
-    """The page frame without the database: an error page (a 404 during an outage) must still
-    render, with the site's name instead of the office."""
-
-    def read_or_fallback():
-        try:
-            return read()
-        except DatabaseError:
-            logger.warning("site frame rendered without the database", exc_info=True)
-            return fallback
-
-    return read_or_fallback
 
 
 def dateline_text(release):

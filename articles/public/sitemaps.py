@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Release
-from articles.public.caching import cached_live_tags, live_archive_years, sitemap_fragment
+from articles.public.fragments import cached_live_tags, live_archive_years, sitemap_fragment
 from articles.public.freshness import depends_on
 from articles.public.invalidation import LIVE, LIVE_EDITS
 from articles.public.presentation import absolute_url

@@ -11,14 +11,10 @@ from taggit.models import Tag
 
 from articles.models import Release
 from articles.public.archive import month_bounds, year_bounds
-from articles.public.caching import (
-    cached_for_content,
-    cached_live_tags,
-    live_archive_years,
-    neighbours,
-)
+from articles.public.caching import cached_for_content
 from articles.public.cards import CARD_FIELDS, as_cards, with_tag_lists
 from articles.public.forms import SearchForm
+from articles.public.fragments import cached_live_tags, live_archive_years, release_page
 from articles.public.freshness import depends_on
 from articles.public.invalidation import LIVE, release_key
 from articles.public.search import search
@@ -215,7 +211,6 @@ class ReleaseDetailView(DetailView):
     def get_object(self, queryset=None):
         release = super().get_object(queryset)
         depends_on(release_key(release.pk))
-        with_tag_lists([release])
         return release
 
     def get(self, request, *args, **kwargs):
@@ -227,4 +222,4 @@ class ReleaseDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**neighbours(self.object), **kwargs)
+        return super().get_context_data(**release_page(self.object), **kwargs)

@@ -244,3 +244,32 @@ def test_fragments_kept_in_worker_memory_follow_changes_and_the_clock(
         clock.shift(MINUTE)
         assert "Budget" in get(client, "/news/search/").text  # the topic choices
         assert "Embargoed" in get(client, out.get_absolute_url()).text  # its newer neighbour
+
+
+def test_in_front_of_a_shared_cache_each_process_keeps_copies_that_follow_changes(
+    client, make_release, committed, settings, tmp_path, admin_user, monkeypatch
+):
+    """With the pages in a shared cache (Redis in production; a file cache here), a process
+    answers a hit from its own copy, and a change still turns that copy into a miss."""
+    from django.core.cache import caches
+
+    from articles.public import caching
+
+    settings.CACHES = settings.CACHES | {
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared"),
+        }
+    }
+    release = make_release("Shared", tags=["Energy"])
+    assert get(client, release.get_absolute_url())["X-Page-Cache"] == "miss"
+    caches["pages"].clear()  # the shared copy is gone; this process's copy answers
+    assert get(client, release.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    committed(lambda: take_step(Release.objects.get(pk=release.pk), "withdraw", admin_user))
+    assert client.get(release.get_absolute_url()).status_code == 404
+
+    monkeypatch.setattr(caching._local_pages, "max_bytes", 1000)  # smaller than any page
+    caching._local_pages.clear()
+    assert get(client, "/news/")["X-Page-Cache"] == "miss"
+    assert caching._local_pages.size == 0 and not caching._local_pages.entries

@@ -1,0 +1,118 @@
+"""The fragments public pages share, each computed once per change that concerns it (through
+caching.cached_for_content): what every page shows of the site, and what each release's page
+shows beyond its own row.
+"""
+
+import datetime
+import logging
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils.functional import SimpleLazyObject
+
+from articles.models import Office, Release, SocialLink
+from articles.public import freshness
+from articles.public.archive import archive_years
+from articles.public.caching import cached_for_content
+from articles.public.cards import live_tags, with_tag_lists
+from articles.public.invalidation import LIVE, LIVE_EDITS, release_key, tag_key
+from articles.public.presentation import corrections_html
+
+logger = logging.getLogger(__name__)
+
+
+def site(request):
+    """Context processor: the site's name, issuing office and follow links on every page.
+    Lazy, so pages that do not show them (the admin) never fetch them."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_office": SimpleLazyObject(_or_else(site_office, None)),
+        "social_links": SimpleLazyObject(_or_else(follow_links, [])),
+    }
+
+
+def _or_else(read, fallback):
+    """The page frame without the database: an error page (a 404 during an outage) must still
+    render, with the site's name instead of the office."""
+
+    def read_or_fallback():
+        try:
+            return read()
+        except DatabaseError:
+            logger.warning("site frame rendered without the database", exc_info=True)
+            return fallback
+
+    return read_or_fallback
+
+
+def live_archive_years():
+    """The archive navigation: one aggregate over live releases."""
+    return cached_for_content(
+        "archive-years", lambda: archive_years(Release.objects.live().month_counts()), [LIVE]
+    )
+
+
+def cached_live_tags():
+    return cached_for_content("live-tags", lambda: list(live_tags()), [LIVE])
+
+
+def site_office():
+    return cached_for_content("site-office", Office.default)
+
+
+def follow_links():
+    return cached_for_content("social-links", lambda: list(SocialLink.objects.filter(active=True)))
+
+
+class ReleaseLink(NamedTuple):
+    """What a detail page shows of another release."""
+
+    title: str
+    url: str
+    publish_at: datetime.datetime
+
+
+def release_page(release, cached=True):
+    """What a release's page shows beyond its own row: its tags, its public corrections, and
+    the related, older and newer live releases around it. Sets `release.tag_list`; returns the
+    rest for the template.
+
+    Five queries; cached per release until it, one of its tags, a release it links to, or the
+    set of releases sharing its tags changes (previews pass cached=False: the release is not
+    public yet).
+    """
+
+    def compute():
+        live = Release.objects.live()
+
+        def link(other):
+            if other is None:
+                return None
+            freshness.depends_on(release_key(other.pk))
+            return ReleaseLink(other.title, other.get_absolute_url(), other.publish_at)
+
+        with_tag_lists([release])
+        tag_ids = [tag.pk for tag in release.tag_list]
+        freshness.depends_on(release_key(release.pk), *(tag_key(pk) for pk in tag_ids))
+        published = release.publish_at is not None
+        return {
+            "tag_list": release.tag_list,
+            "corrections": corrections_html(release),
+            "related": [link(other) for other in live.related_to(release, tag_ids)],
+            "previous_release": link(live.before(release)) if published else None,
+            "next_release": link(live.after(release)) if published else None,
+        }
+
+    parts = (
+        cached_for_content(f"release-page:{release.pk}", compute, keep_decoded=False)
+        if cached
+        else compute()
+    )
+    release.tag_list = parts["tag_list"]
+    return {name: value for name, value in parts.items() if name != "tag_list"}
+
+
+def sitemap_fragment(name, compute):
+    """Sitemaps list every live release: they depend on any live edit, not on each release."""
+    return cached_for_content(name, compute, [LIVE, LIVE_EDITS])
