@@ -6,7 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from articles.photos.renditions import rendition_url, rendition_widths, standard_width
+from articles.photos.renditions import (
+    rendition_url,
+    rendition_widths,
+    share_crops,
+    standard_width,
+)
 
 
 def new_image_key():
@@ -80,3 +85,8 @@ class Image(models.Model):
     def url(self, width=None, extension=None):
         width = width or self.standard_width
         return rendition_url(self.key, width, extension or self.extension)
+
+    def share_urls(self):
+        """The 1:1, 4:3 and 16:9 crops that search engines and link previews show."""
+        return [rendition_url(self.key, width, self.extension, height)
+                for (width, height), _ in share_crops(self.width, self.height)]  # fmt: skip

@@ -12,6 +12,10 @@ from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 
 RENDITION_WIDTHS = (480, 960, 1600)
+# The shapes Google asks of an article's images (1:1, 4:3, 16:9), cut from the middle of the
+# photo, at most this wide: search results and link previews crop to these.
+SHARE_RATIOS = ((1, 1), (4, 3), (16, 9))
+SHARE_WIDTH = 1200
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
@@ -37,17 +41,40 @@ def standard_width(widths):
     return widths[min(1, len(widths) - 1)]
 
 
-def rendition_name(key, width, extension):
-    return f"renditions/{key}/{width}.{extension}"
+def share_crops(width, height):
+    """The (width, height) of each share crop of a `width` × `height` photo, in SHARE_RATIOS
+    order, with the box each is cut from: (size, (left, top, right, bottom))."""
+    crops = []
+    for across, down in SHARE_RATIOS:
+        box_width = min(width, height * across // down)
+        box_height = box_width * down // across
+        left, top = (width - box_width) // 2, (height - box_height) // 2
+        out_width = min(SHARE_WIDTH, box_width)
+        size = (out_width, max(1, out_width * down // across))
+        crops.append((size, (left, top, left + box_width, top + box_height)))
+    return crops
 
 
-def rendition_url(key, width, extension):
-    return default_storage.url(rendition_name(key, width, extension))
+def rendition_name(key, width, extension, height=None):
+    """A width-only rendition keeps the photo's shape; a share crop names both sides."""
+    size = f"{width}x{height}" if height else f"{width}"
+    return f"renditions/{key}/{size}.{extension}"
+
+
+def rendition_url(key, width, extension, height=None):
+    return default_storage.url(rendition_name(key, width, extension, height))
+
+
+def _save(name, content):
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(content))
 
 
 def make_renditions(key, content, extension):
     """Write every rendition of a cleaned image (WebP and the JPEG/PNG fallback); returns names."""
     source = PILImage.open(io.BytesIO(content))
+    full_width, full_height = source.size
     widths = rendition_widths(source.width)
     if source.format == "JPEG":
         # Decode big photos at a reduced scale that still covers the largest rendition: faster,
@@ -63,14 +90,20 @@ def make_renditions(key, content, extension):
         )
         for fmt, ext in (("WEBP", "webp"), ("JPEG" if extension == "jpg" else "PNG", extension)):
             name = rendition_name(key, width, ext)
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            default_storage.save(name, ContentFile(encode(resized, fmt)))
+            _save(name, encode(resized, fmt))
             names.append(name)
+    # Sizes (and so names) from the photo's own dimensions; boxes scaled to the decoded pixels.
+    scale = source.width / full_width
+    for (width, height), box in share_crops(full_width, full_height):
+        box = tuple(edge * scale for edge in box)
+        crop = source.resize((width, height), PILImage.LANCZOS, box=box)
+        name = rendition_name(key, width, extension, height)
+        _save(name, encode(crop, "JPEG" if extension == "jpg" else "PNG"))
+        names.append(name)
     return names
 
 
-_KEY_IN_URL = re.compile(r"/renditions/([0-9a-f]{32})/\d+\.(?:jpg|png|webp)$")
+_KEY_IN_URL = re.compile(r"/renditions/([0-9a-f]{32})/\d+(?:x\d+)?\.(?:jpg|png|webp)$")
 
 
 def key_from_url(url):

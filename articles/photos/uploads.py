@@ -23,6 +23,7 @@ from articles.photos.renditions import (
     make_renditions,
     rendition_name,
     rendition_widths,
+    share_crops,
 )
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
@@ -160,6 +161,9 @@ def delete_files(image):
     names = [image.file.name] if image.file else []
     names += [rendition_name(image.key, w, ext) for w in rendition_widths(image.width or 0)
               for ext in ("webp", image.extension)]  # fmt: skip
+    if image.width and image.height:
+        names += [rendition_name(image.key, width, image.extension, height)
+                  for (width, height), _ in share_crops(image.width, image.height)]  # fmt: skip
     for name in names:
         try:
             if default_storage.exists(name):

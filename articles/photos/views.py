@@ -6,7 +6,7 @@ import re
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 
-_RENDITION = re.compile(r"[0-9a-f]{32}/\d{1,5}\.(webp|jpg|png)")
+_RENDITION = re.compile(r"[0-9a-f]{32}/\d{1,5}(?:x\d{1,5})?\.(webp|jpg|png)")
 # A deleted photo may live on in caches this long; a day bounds a take-down and still spares
 # the server all but one request per reader and day.
 RENDITION_MAX_AGE = 24 * 60 * 60

@@ -102,11 +102,22 @@ def release_json_ld(request, release, image_url):
     return json_ld(news_article(request, release, image_url))
 
 
+def share_image_alt(release):
+    """The words for the share image: the lead photo's alt text, or what the default shows."""
+    image = release.lead_image
+    if image is None:
+        return f"{settings.SITE_NAME}: news release"
+    return image.alt or release.title
+
+
 def news_article(request, release, image_url):
-    """schema.org NewsArticle for search engines."""
+    """schema.org NewsArticle for search engines, with what Google's Article documentation
+    recommends: the author's page, and the photo in the three shapes it crops to."""
     url = absolute_url(request, release.get_absolute_url())
     office = release.office
-    publisher = {"@type": "GovernmentOrganization", "name": office.name}
+    # The office's newsroom is its public page; the byline's author is reached through it.
+    office_url = absolute_url(request, "/")
+    publisher = {"@type": "GovernmentOrganization", "name": office.name, "url": office_url}
     if office.parent_organisation:
         publisher["parentOrganization"] = {
             "@type": "GovernmentOrganization",
@@ -121,9 +132,17 @@ def news_article(request, release, image_url):
         "description": release.summary,
         "datePublished": release.publish_at.isoformat(),
         "dateModified": release.last_modified.isoformat(),
-        "author": {"@type": "Person", "name": release.byline} if release.byline else publisher,
+        "author": (
+            {"@type": "Person", "name": release.byline, "url": office_url}
+            if release.byline
+            else publisher
+        ),
         "publisher": publisher,
-        "image": [image_url],
+        "image": (
+            [absolute_url(request, crop) for crop in release.lead_image.share_urls()]
+            if release.lead_image_id
+            else [image_url]
+        ),
         **({"thumbnailUrl": image_url} if release.lead_image_id else {}),
         "articleSection": release.get_kind_display(),
         "keywords": [tag.name for tag in release.tag_list],

@@ -290,7 +290,7 @@ def test_deleting_a_photo_deletes_its_files_and_its_addresses_answer_404(
 ):
     image = library_image()
     addresses = [image.url(width, ext) for width in image.rendition_widths()
-                 for ext in ("webp", image.extension)]  # fmt: skip
+                 for ext in ("webp", image.extension)] + image.share_urls()  # fmt: skip
     assert all(client.get(address).status_code == 200 for address in addresses)
     media = Path(settings.MEDIA_ROOT)
     assert (media / image.file.name).exists()

@@ -17,10 +17,11 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
+from PIL import ImageStat
 
 from articles.models import Image
-from articles.photos.renditions import RENDITION_WIDTHS
-from tests.support import ROOT, photo_bytes
+from articles.photos.renditions import RENDITION_WIDTHS, SHARE_RATIOS
+from tests.support import ROOT, outline, photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,8 @@ def test_exif_orientation_is_applied_and_gps_is_gone_from_everything_served(edit
         f"renditions/{image.key}/{name}"
         for name in default_storage.listdir(f"renditions/{image.key}")[1]
     ]
-    assert len(names) == 1 + 2 * len([w for w in RENDITION_WIDTHS if w < 1000] + [1000])
+    widths = [w for w in RENDITION_WIDTHS if w < 1000] + [1000]
+    assert len(names) == 1 + 2 * len(widths) + len(SHARE_RATIOS), "with the share crops"
     for name in names:
         data = default_storage.open(name).read()
         served = PILImage.open(io.BytesIO(data))
@@ -155,6 +157,37 @@ def test_renditions_are_made_once_per_width_without_upscaling(library_image):
         for ext in ("webp", "jpg"):
             with default_storage.open(f"renditions/{image.key}/{width}.{ext}") as f:
                 assert PILImage.open(f).size == (width, round(500 * width / 1000))
+
+
+def test_a_release_offers_search_engines_its_photo_in_three_shapes_with_its_alt_text(
+    client, make_release, library_image
+):
+    """Google's Article documentation asks for 1:1, 4:3 and 16:9 images, and link previews
+    for the image's alt text: crops cut from the middle of the photo, read from the JSON-LD."""
+    # Dark left and right quarters, a white middle: a crop from the middle is mostly white.
+    picture = PILImage.new("RGB", (2000, 1000), (0, 0, 0))
+    picture.paste((255, 255, 255), (500, 0, 1500, 1000))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG")
+    image = library_image(buffer.getvalue(), alt_text="Crews on the pier at dawn")
+    release = make_release("With a photo", lead_image=image, byline="By Jane Doe")
+
+    page = outline(client.get(release.get_absolute_url()))
+    [article] = page.json_ld
+    assert article["author"] == {
+        "@type": "Person", "name": "By Jane Doe", "url": "http://testserver/"
+    }  # fmt: skip
+    shapes = []
+    for url in article["image"]:
+        served = client.get(url.removeprefix("http://testserver"))
+        assert served.status_code == 200, url
+        with PILImage.open(io.BytesIO(b"".join(served.streaming_content))) as crop:
+            shapes.append(crop.size)
+            middle = crop.convert("L").crop((crop.width // 4, 0, crop.width * 3 // 4, crop.height))
+            assert ImageStat.Stat(middle).mean[0] > 200, url
+    assert shapes == [(1000, 1000), (1200, 900), (1200, 675)]  # 1:1, 4:3, 16:9
+    assert page.meta["og:image:alt"] == ["Crews on the pier at dawn"]
+    assert page.meta["twitter:image:alt"] == ["Crews on the pier at dawn"]
 
 
 def test_transparent_png_keeps_its_transparency(library_image):
@@ -344,3 +377,18 @@ def test_a_worker_handling_a_bomb_stays_small(tmp_path):
     assert "refused:" in result.stdout and "megapixels" in result.stdout
     grew_kb = int(result.stdout.split("grew_kb")[1])
     assert grew_kb < 20_000, f"the worker grew by {grew_kb} KB handling the bomb"
+
+
+def test_refresh_renditions_cuts_what_older_photos_lack_and_names_unreadable_ones(library_image):
+    from django.core.management import CommandError, call_command
+
+    image = library_image(photo_bytes(1000, 500))
+    crops = [url.split("/media/", 1)[1] for url in image.share_urls()]
+    for name in crops:
+        default_storage.delete(name)  # as a photo uploaded before the crops existed
+    call_command("refresh_renditions")
+    assert all(default_storage.exists(name) for name in crops)
+
+    default_storage.delete(image.file.name)
+    with pytest.raises(CommandError, match=image.key):
+        call_command("refresh_renditions")

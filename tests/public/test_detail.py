@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from articles.models import SocialLink
 from tests.support import NOW, OFFICE_TZ, local, outline
@@ -110,7 +111,14 @@ def test_detail_page_metadata_for_search_engines_and_social_networks(client, mak
     [data] = page.json_ld
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == release.title, "the </script> in the title did not break out"
-    assert data["author"] == {"@type": "Person", "name": "By Jane Doe"}
+    assert data["author"] == {"@type": "Person", "name": "By Jane Doe", "url": "http://testserver/"}
+    assert data["publisher"]["url"] == "http://testserver/"
+    assert data["image"] == ["http://testserver/static/img/og-default.png"]
+    assert (
+        page.meta["og:image:alt"]
+        == page.meta["twitter:image:alt"]
+        == [f"{settings.SITE_NAME}: news release"]
+    )
     assert data["publisher"]["name"] == "Office of Public Affairs"
     assert data["publisher"]["parentOrganization"]["name"] == "Department of Examples"
     assert data["datePublished"] == release.publish_at.isoformat()
