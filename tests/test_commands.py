@@ -6,7 +6,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import Client, RequestFactory
+from taggit.models import Tag
 
 from articles.models import Office, Release, SocialLink
 from articles.states import State
@@ -18,7 +20,7 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client):
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     releases = list(Release.objects.all())
-    assert len(releases) == 12
+    assert len(releases) == 12 + 36
     states = {release.state for release in releases}
     assert {State.LIVE, State.SCHEDULED, State.DRAFT, State.WITHDRAWN} <= states
     assert {release.kind for release in releases} == set(Release.Kind.values)
@@ -26,9 +28,26 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client):
     assert SocialLink.objects.filter(active=True).count() == 3
     home = client.get("/").text
     assert "Follow us on" in home
-    assert Release.objects.live().count() == 9
+    assert Release.objects.live().count() == 9 + 36
     for release in Release.objects.exclude(pk__in=Release.objects.live()):
         assert client.get(release.get_absolute_url()).status_code == 404
+
+
+def test_the_demo_shows_pagination_archive_months_and_well_used_topics(client):
+    """A new user sees every kind of public page with the demo data alone."""
+    call_command("seed_demo", stdout=StringIO())
+    assert client.get("/news/?page=2").status_code == 200
+    assert client.get("/news/?page=3").status_code == 200
+    months = Release.objects.live().month_counts()
+    assert len(months) >= 6, months
+    busiest = (
+        Tag.objects.filter(release__in=Release.objects.live())
+        .annotate(uses=Count("release"))
+        .filter(uses__gte=8)
+    )
+    assert busiest.count() >= 4
+    for tag in busiest:
+        assert client.get(f"/news/tags/{tag.slug}/").status_code == 200
 
 
 def test_demo_accounts_get_random_passwords_once():

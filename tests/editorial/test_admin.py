@@ -49,6 +49,15 @@ def test_editor_writes_a_release_in_the_admin(editor_client, editor, office):
     assert editor_client.get(f"/admin/articles/release/{release.pk}/change/").status_code == 200
 
 
+def test_the_add_page_says_in_words_what_happens_after_the_first_save(editor_client, make_release):
+    """The step buttons come with the first save; the Add page must not point at them."""
+    add_page = editor_client.get(ADD_URL).text
+    assert "Publish, schedule and withdraw with the buttons" not in add_page
+    assert "saved as a draft that readers cannot see. Once it is saved, buttons" in add_page
+    change_page = editor_client.get(f"/admin/articles/release/{make_release().pk}/change/").text
+    assert "Publish, schedule and withdraw with the buttons at the top of the page" in change_page
+
+
 def test_body_is_sanitised_on_save(editor_client, office):
     body = (
         '<h2>Heading</h2><p onclick="x()">Text <a href="javascript:alert(1)">bad</a> '

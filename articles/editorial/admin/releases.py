@@ -14,6 +14,7 @@ from js_asset.media import Media
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
+from articles.editorial.accessibility import AccessibleAdminMixin
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
@@ -64,8 +65,21 @@ def _posted_fields(post):
     return {name.removesuffix("_0").removesuffix("_1") for name in post}
 
 
+STEPS_HELP = (
+    "Publish, schedule and withdraw with the buttons at the top of the page; each step is recorded."
+)
+# On the Add page there are no buttons yet: they come with the first save.
+FIRST_SAVE_HELP = (
+    "A new release is saved as a draft that readers cannot see. Once it is saved, buttons at "
+    "the top of the page send it for review, publish it now or schedule it for a later minute; "
+    "each step is recorded."
+)
+
+
 @admin.register(Release)
-class ReleaseAdmin(WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmin):
+class ReleaseAdmin(
+    AccessibleAdminMixin, WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmin
+):
     form = ReleaseAdminForm
     list_display = ["title", "state_display", "publish_time", "kind", "office", "tag_names"]
     list_display_links = ["title"]
@@ -106,8 +120,7 @@ class ReleaseAdmin(WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmi
                     "office",
                     "release_number",
                 ],
-                "description": "Publish, schedule and withdraw with the buttons at the top of "
-                "the page; each step is recorded.",
+                "description": STEPS_HELP,
             },
         ),  # fmt: skip
         ("Topics", {"fields": ["tags"]}),
@@ -116,6 +129,16 @@ class ReleaseAdmin(WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmi
             {"fields": ["created", "created_by", "updated", "updated_by"], "classes": ["collapse"]},
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        return [
+            (name, {**options, "description": FIRST_SAVE_HELP})
+            if options.get("description") == STEPS_HELP
+            else (name, options)
+            for name, options in self.fieldsets
+        ]
 
     def _locked_fields(self, request):
         """Fields this user may see but never post."""

@@ -110,9 +110,60 @@ RELEASES = [
      ["This draft is still being written and cleared; readers cannot see it."]),
 ]  # fmt: skip
 
+# The office's routine output over the months before: enough live releases for several list
+# pages, archive months and well-used topics. (title, kind, tags, what happened, what was said)
+ROUTINE = [
+    ("Dredging Finished on Schedule at the Port of {place}", Kind.NEWS_ARTICLE,
+     ["ports", "mapping"], "Dredging of the main channel at {place} finished on schedule",
+     "Deeper water means fewer delays for the ships that supply the region"),
+    ("$3 Million in Shoreline Grants Awarded to {place}", Kind.PRESS_RELEASE,
+     ["grants", "shorelines"], "Three living-shoreline projects near {place} won grants today",
+     "Marsh and reef beat concrete on cost and on wildlife"),
+    ("Hurricane Preparedness Week Events in {place}", Kind.ADVISORY,
+     ["hurricanes", "events"], "Preparedness workshops open to the public start in {place}",
+     "Every family should know its evacuation zone before the season starts"),
+    ("Volunteers Restore Oyster Reef off {place}", Kind.NEWS_ARTICLE,
+     ["volunteers", "shorelines"], "Volunteers placed 40 tons of recycled shell off {place}",
+     "A healthy reef breaks the waves before they reach the shore"),
+    ("Flood Maps for {place} Open for Public Comment", Kind.PRESS_RELEASE,
+     ["mapping", "housing"], "Draft flood maps for {place} are open for comment for 90 days",
+     "Residents know their streets best; we want to hear from them"),
+    ("Statement on Storm Recovery in {place}", Kind.STATEMENT,
+     ["hurricanes", "housing"], "Federal recovery teams remain on the ground in {place}",
+     "We will stay until the last family is home"),
+]  # fmt: skip
+PLACES = [
+    ("MOBILE, Ala.", "Mobile"), ("CHARLESTON, S.C.", "Charleston"),
+    ("GALVESTON, Texas", "Galveston"), ("NORFOLK, Va.", "Norfolk"),
+    ("PORTLAND, Maine", "Portland"), ("SAVANNAH, Ga.", "Savannah"),
+]  # fmt: skip
+ROUTINE_EVERY_DAYS = 6
+ROUTINE_START_DAYS = 36
+
+
+def routine_releases():
+    """The routine releases, newest first, one every ROUTINE_EVERY_DAYS days (about seven
+    months in all): as RELEASES rows."""
+    rows = []
+    for n in range(len(ROUTINE) * len(PLACES)):
+        title, kind, tags, happened, said = ROUTINE[n % len(ROUTINE)]
+        dateline, place = PLACES[(n // len(ROUTINE) + n) % len(PLACES)]
+        paragraphs = [
+            f"{happened.format(place=place)}, the department announced.",
+            f"“{said},” the regional director said.",
+            "More information is available from the media desk.",
+        ]
+        days = -(ROUTINE_START_DAYS + n * ROUTINE_EVERY_DAYS)
+        rows.append((days, kind, Status.PUBLISHED, title.format(place=place), dateline, tags,
+                     paragraphs))  # fmt: skip
+    return rows
+
 
 class Command(BaseCommand):
-    help = "Load demo content: an office, its social links and a dozen releases in every state."
+    help = (
+        "Load demo content: an office, its social links, a dozen releases in every state and "
+        "seven months of routine releases."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -127,8 +178,10 @@ class Command(BaseCommand):
 
         now = timezone.now().replace(second=0, microsecond=0)
         created = 0
-        for days, kind, status, title, dateline, tags, paragraphs in RELEASES:
-            if Release.objects.filter(title=title).exists():
+        rows = RELEASES + routine_releases()
+        existing = set(Release.objects.values_list("title", flat=True))
+        for days, kind, status, title, dateline, tags, paragraphs in rows:
+            if title in existing:
                 continue
             publish_at = now + datetime.timedelta(days=days) if days is not None else None
             release = Release(
@@ -146,8 +199,7 @@ class Command(BaseCommand):
             created += 1
         self._add_demo_photo()
         self.stdout.write(
-            f"Demo content ready: {created} releases created, "
-            f"{len(RELEASES) - created} already there."
+            f"Demo content ready: {created} releases created, {len(rows) - created} already there."
         )
 
     def _add_demo_photo(self):
