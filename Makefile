@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-sqlite test-postgres lint setup clean bench
+CHECKERS := tests/checkers
+
+.PHONY: run test test-sqlite test-postgres lint setup clean bench checkers
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +21,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed .env
 
+# The HTML and accessibility checkers the browser tests run (tests/browser/checkers.py): the Nu
+# Html Checker (needs Java) and HTML_CodeSniffer, pinned in package-lock.json. Skipped without npm.
+$(CHECKERS)/node_modules/.installed: $(CHECKERS)/package.json $(CHECKERS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix $(CHECKERS) --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the Nu Html Checker and HTML_CodeSniffer tests will skip."; fi
+
+checkers: $(CHECKERS)/node_modules/.installed
+
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -27,7 +38,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # SQLite always; PostgreSQL too when PRESSOFFICE_REQUIRE_POSTGRES=1 (CI), failing if unreachable.
-test: $(VENV)/.installed
+test: $(VENV)/.installed checkers
 	$(MAKE) test-sqlite
 	@if [ "$$PRESSOFFICE_REQUIRE_POSTGRES" = "1" ]; then $(MAKE) test-postgres; \
 	else echo "PostgreSQL pass skipped: set PRESSOFFICE_REQUIRE_POSTGRES=1 to run it."; fi
@@ -50,4 +61,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media staticfiles bench/var
+	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media staticfiles bench/var $(CHECKERS)/node_modules

@@ -172,6 +172,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, plus the admin widget templates in templates/admin/widgets/ (see
+# articles/editorial/accessibility.py).
+FORM_RENDERER = "articles.editorial.accessibility.FormRenderer"
+
 WSGI_APPLICATION = "pressoffice.wsgi.application"
 
 DATABASES = {

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from articles.editorial.accessibility import native_split_date_time
 from articles.editorial.previews import MAX_SHARE_HOURS
 from articles.editorial.tags import canonical_tag_names
 from articles.editorial.workflow import changed_since
@@ -19,6 +20,7 @@ class ReleaseAdminForm(forms.ModelForm):
             "kind", "title", "slug", "summary", "dateline", "body", "byline", "office",
             "lead_image", "expire_at", "featured", "tags",
         ]  # fmt: skip
+        widgets = {"expire_at": native_split_date_time("Expiry")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,7 @@ def environment(**options):
         static=static,
         absolute_url=presentation.absolute_url,
         release_image_url=presentation.release_image_url,
+        share_image_alt=presentation.share_image_alt,
         photo=photo,
         release_body=presentation.body_html,
         release_json_ld=presentation.release_json_ld,
@@ -41,6 +42,7 @@ def environment(**options):
     )
     env.filters.update(
         date=date,
+        machine_time=machine_time,
         pluralize=defaultfilters.pluralize,
         tag_url=tag_url,
         dateline_place=dateline_place,
@@ -58,6 +60,12 @@ def date(value, format_string):
     if format_string == "c":  # what Django's "c" gives, without building a formatter
         return value.isoformat()
     return dateformat.format(value, format_string)
+
+
+def machine_time(value):
+    """A time for machines (<time datetime>, Open Graph) in the office's zone, to the second:
+    HTML allows at most three digits of a second, and nobody needs them."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 def group_by_date(releases, format_string):

@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from articles.models import Office, Release, SocialLink
+from tests.browser.checkers import htmlcs_errors, nu_errors, report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,6 +108,20 @@ def test_pages_pass_axe_wcag_21_aa_at_desktop_and_phone_width(
                     failures[name] = result.generate_snapshot()
         context.close()
     assert failures == {}
+
+
+def test_pages_pass_the_nu_html_checker_and_html_codesniffer(browser, live_server, newsroom):
+    context = browser.new_context(bypass_csp=True)  # the policy rightly refuses the checker
+    page = context.new_page()
+    sources, problems = {}, {}
+    for name, path in pages_to_check(newsroom).items():
+        response = page.goto(live_server.url + path)
+        sources[name] = response.text()
+        if errors := htmlcs_errors(page):
+            problems[f"HTML_CodeSniffer, {name}"] = errors
+    context.close()
+    problems |= {f"Nu, {name}": errors for name, errors in nu_errors(sources).items()}
+    assert not problems, report(problems)
 
 
 @pytest.mark.parametrize("width", [320, 640])  # 640 px is a 1280 px screen at 200 % zoom
