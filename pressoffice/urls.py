@@ -12,7 +12,7 @@ from articles.photos.views import rendition
 from articles.public.caching import page_cache_params
 from articles.public.sitemaps import SITEMAPS, news_sitemap
 from articles.public.views import ReleaseListView
-from pressoffice import views
+from pressoffice import observability, views
 from staff import views as staff_views
 from staff.views import sign_out_everywhere_view
 
@@ -39,6 +39,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", share_link_view, name="preview_link"),
     path("healthz/", views.healthz, name="healthz"),
+    path("readyz/", observability.readyz, name="readyz"),
     path(settings.CSP_REPORT_PATH.strip("/") + "/", views.csp_report, name="csp_report"),
     path(f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", rendition, name="rendition"),
     path("admin/sign-out-everywhere/", sign_out_everywhere_view, name="sign_out_everywhere"),

@@ -89,6 +89,7 @@ def seeds(hidden):
         "/sitemap-news.xml",
         "/robots.txt",
         "/healthz/",
+        "/readyz/",
         f"/news/search/?q={HIDDEN_MARK}",
         f"/news/search/?q={CONTROL_MARK}",
     }

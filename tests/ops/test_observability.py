@@ -1,0 +1,147 @@
+"""What operators see: JSON log lines with the request's id, a readiness check that names only
+what fails, and errors in Sentry when (and only when) SENTRY_DSN is set."""
+
+import gzip
+import http.server
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+
+import brotli
+import pytest
+from django.test import override_settings
+
+from pressoffice import observability
+from tests.servers import free_port
+from tests.support import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_response_carries_a_request_id_and_a_proxys_good_one_is_kept(client):
+    first, second = client.get("/robots.txt"), client.get("/robots.txt")
+    assert len(first["X-Request-ID"]) == 32 and first["X-Request-ID"] != second["X-Request-ID"]
+    kept = client.get("/robots.txt", HTTP_X_REQUEST_ID="nginx-7f3a9c01")
+    assert kept["X-Request-ID"] == "nginx-7f3a9c01"
+    for junk in ["short", "has spaces in it", "x" * 65, 'quote"and\nnewline']:
+        replaced = client.get("/robots.txt", HTTP_X_REQUEST_ID=junk)["X-Request-ID"]
+        assert replaced != junk and len(replaced) == 32
+
+
+def test_log_lines_are_json_with_the_request_id(client, monkeypatch):
+    lines = []
+    handler = logging.Handler()
+    handler.addFilter(observability.RequestIdFilter())
+    handler.setFormatter(observability.JsonFormatter())
+    handler.emit = lambda record: lines.append(handler.format(record))
+    logger = logging.getLogger("pressoffice.csp")
+    logger.addHandler(handler)
+    try:
+        response = client.post(
+            "/csp-report/", json.dumps({"csp-report": {"blocked-uri": "inline"}}),
+            content_type="application/csp-report", HTTP_X_REQUEST_ID="proxy-id-123456",
+        )  # fmt: skip
+        try:
+            raise ValueError("broken")
+        except ValueError:
+            logger.error("outside any request", exc_info=True, extra={"release": 7})
+    finally:
+        logger.removeHandler(handler)
+    assert response["X-Request-ID"] == "proxy-id-123456"
+    during, outside = (json.loads(line) for line in lines[-2:])
+    assert during["request_id"] == "proxy-id-123456" and during["logger"] == "pressoffice.csp"
+    assert {"time", "level", "message"} <= set(during)
+    assert outside["request_id"] is None and outside["level"] == "ERROR"
+    assert outside["release"] == 7 and "ValueError: broken" in outside["exception"]
+
+
+def test_readyz_names_only_what_fails(client, monkeypatch, tmp_path):
+    assert client.get("/readyz/").json() == {"status": "ready"}
+
+    def refuse(name):
+        raise OSError("bucket unreachable")
+
+    monkeypatch.setattr(observability.default_storage, "exists", refuse)
+    answer = client.get("/readyz/")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "unavailable", "failing": ["storage"]}
+
+
+@override_settings(
+    CACHES={
+        "default": {"BACKEND": "tests.public.test_caching.BrokenCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+)
+def test_readyz_stays_200_with_a_cache_down_and_names_it(client):
+    answer = client.get("/readyz/")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "degraded", "failing": ["cache default"]}
+
+
+def test_readyz_gives_a_hung_check_two_seconds(client, monkeypatch):
+    release = threading.Event()
+    monkeypatch.setattr(observability, "READY_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(observability.default_storage, "exists", lambda name: release.wait(5))
+    try:
+        answer = client.get("/readyz/")
+    finally:
+        release.set()
+    assert answer.status_code == 503 and answer.json()["failing"] == ["storage"]
+
+
+class _Ingest(http.server.BaseHTTPRequestHandler):
+    """A Sentry ingest endpoint on loopback: keeps what it is sent."""
+
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        encoding = self.headers.get("Content-Encoding", "")
+        if encoding == "gzip":
+            body = gzip.decompress(body)
+        elif encoding == "br":
+            body = brotli.decompress(body)
+        self.received.append(body)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _run_with_sentry(dsn):
+    code = (
+        "import logging; logging.getLogger('pressoffice.check').error('readable failure'); "
+        "import sentry_sdk; sentry_sdk.flush(5); "
+        "print('active' if sentry_sdk.get_client().is_active() else 'inactive')"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SENTRY_DSN"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "pressoffice.settings", "SECRET_KEY": "x" * 50, "DEBUG": "0",
+        "ALLOWED_HOSTS": "localhost", "DATABASE_URL": "sqlite:///:memory:",
+    }  # fmt: skip
+    if dsn:
+        env["SENTRY_DSN"] = dsn
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_errors_go_to_sentry_when_a_dsn_is_set_and_nowhere_otherwise():
+    port = free_port()
+    server = http.server.HTTPServer(("127.0.0.1", port), _Ingest)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert _run_with_sentry(None) == "inactive"
+        assert _Ingest.received == []
+        assert _run_with_sentry(f"http://publickey@127.0.0.1:{port}/1") == "active"
+    finally:
+        server.shutdown()
+    assert any(b"readable failure" in body for body in _Ingest.received)
