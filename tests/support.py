@@ -101,3 +101,39 @@ def sign_in(client, username, password):
     """Sign in as staff do, through the sign-in page (which asks for a second factor when the
     account has one); returns the response."""
     return client.post("/accounts/login/", {"login": username, "password": password})
+
+
+_LINK = re.compile(
+    r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>|"url": "([^"]+)\""""
+)
+
+
+def crawl(client, seeds, max_pages):
+    """(url, response) for every public URL reachable from `seeds`: links, photo sources, feed
+    items and sitemap entries, outside /admin/ and /static/; at most `max_pages`."""
+    from collections import deque
+    from urllib.parse import urljoin, urlsplit
+
+    from django.urls import resolve
+    from django.urls.exceptions import Resolver404
+
+    queue, seen = deque(sorted(seeds)), set()
+    while queue and len(seen) < max_pages:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        yield url, response
+        if response.get("Content-Type", "").startswith("image/"):
+            continue
+        for groups in _LINK.findall(response.content.decode()):
+            link = urljoin("http://testserver" + url, next(g for g in groups if g))
+            parts = urlsplit(link)
+            if parts.netloc != "testserver" or parts.path.startswith(("/admin/", "/static/")):
+                continue
+            try:
+                resolve(parts.path)
+            except Resolver404:
+                continue
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))

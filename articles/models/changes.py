@@ -9,6 +9,8 @@ seen number N has seen every change before it. Readers then ask only for rows af
 number they saw (articles/public/freshness.py).
 """
 
+import time
+
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +30,14 @@ class PublicChangeQuerySet(models.QuerySet):
         now = timezone.now()
         self.bulk_create([PublicChange(seq=seq, key=key, at=now) for key in keys])
         return seq
+
+    def start_over(self):
+        """After a restore the log may be behind what servers read: number on from past any
+        count they can have seen (milliseconds since the epoch), with the whole site changed."""
+        floor = int(time.time() * 1000)
+        PublicChangeCounter.objects.get_or_create(pk=1)
+        PublicChangeCounter.objects.filter(pk=1, value__lt=floor).update(value=floor)
+        return self.record({"site"})
 
     def since(self, seq):
         return self.filter(seq__gt=seq).order_by("seq").values_list("seq", "key")

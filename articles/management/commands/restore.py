@@ -1,0 +1,28 @@
+"""manage.py restore FOLDER [--force]: a backup back into an empty database and storage, after
+checking every checksum (pressoffice/backups.py)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pressoffice.backups import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = "Restore a backup folder written by `manage.py backup`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="replace what the database and the media storage hold now",
+        )
+
+    def handle(self, folder, force=False, **options):
+        try:
+            manifest = restore(folder, force=force)
+        except (BackupError, OSError) as error:
+            raise CommandError(f"Restore stopped: {error}") from None
+        self.stdout.write(
+            f"Restored the backup of {manifest['created']} "
+            f"({len(manifest['files'])} files checked)."
+        )
