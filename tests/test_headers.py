@@ -39,6 +39,7 @@ def urls(make_release, library_image):
         "django.contrib.sitemaps.views.sitemap": "/sitemap-releases.xml",
         "robots": "/robots.txt",
         "healthz": "/healthz/",
+        "readyz": "/readyz/",
         "rendition": image.url(),
         "csp_report": None,  # POST only; tested below
         "not found": "/no-such-page/",

@@ -7,6 +7,7 @@ cached for a year; originals are never served.
 import io
 import re
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image as PILImage
@@ -62,7 +63,14 @@ def rendition_name(key, width, extension, height=None):
 
 
 def rendition_url(key, width, extension, height=None):
-    return default_storage.url(rendition_name(key, width, extension, height))
+    """Where readers fetch a rendition: MEDIA_PUBLIC_URL (a CDN in front of the bucket) when
+    set; otherwise /media/renditions/… on this site, which the rendition view (or nginx, for
+    media on disk) serves from whichever storage holds it. Through the site by default, so the
+    bucket stays private (originals are never served), the pages' Content-Security-Policy stays
+    'self', and a deleted photo's addresses answer 404 at once."""
+    name = rendition_name(key, width, extension, height)
+    base = settings.MEDIA_PUBLIC_URL or "/" + settings.MEDIA_URL.strip("/")
+    return f"{base}/{name}"
 
 
 def _save(name, content):
@@ -71,8 +79,9 @@ def _save(name, content):
     default_storage.save(name, ContentFile(content))
 
 
-def make_renditions(key, content, extension):
-    """Write every rendition of a cleaned image (WebP and the JPEG/PNG fallback); returns names."""
+def make_renditions(key, content, extension, written=None):
+    """Write every rendition of a cleaned image (WebP and the JPEG/PNG fallback); returns their
+    names, noting each in `written` as soon as it is stored (so a failure can undo them)."""
     source = PILImage.open(io.BytesIO(content))
     full_width, full_height = source.size
     widths = rendition_widths(source.width)
@@ -82,7 +91,7 @@ def make_renditions(key, content, extension):
         largest = widths[-1]
         source.draft("RGB", (largest, round(source.height * largest / source.width)))
     source.load()
-    names = []
+    names = [] if written is None else written
     for width in widths:
         height = max(1, round(source.height * width / source.width))
         resized = (

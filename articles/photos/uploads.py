@@ -11,6 +11,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,6 +28,8 @@ from articles.photos.renditions import (
 )
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# What a disk or a bucket raises when it is full, slow, down or refusing.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 logger = logging.getLogger(__name__)
 
@@ -137,13 +140,16 @@ def store_files(image, clean, original_name=""):
     ImageRejected says so."""
     image.width, image.height, image.extension = clean.width, clean.height, clean.extension
     image.original_filename = safe_original_name(original_name)
+    written = []
     try:
         image.file.save(f"{image.key}.{clean.extension}", ContentFile(clean.content), save=False)
-        make_renditions(image.key, clean.content, clean.extension)
-    except OSError as error:
-        delete_files(image)
+        written.append(image.file.name)
+        make_renditions(image.key, clean.content, clean.extension, written)
+    except STORAGE_ERRORS as error:
+        _undo(written)
         raise ImageRejected(
-            f"The photo could not be stored ({error.strerror or error}); nothing was saved. "
+            f"The photo could not be stored ({getattr(error, 'strerror', None) or error}); "
+            "nothing was saved. "
             "Try again, and tell an administrator if it happens again."
         ) from None
     return image
@@ -154,6 +160,17 @@ def store_image(image, clean, original_name=""):
     store_files(image, clean, original_name)
     image.save()
     return image
+
+
+def _undo(names):
+    """Remove what a failed upload stored. A storage that fails again is not asked on: what it
+    keeps sits under a random key no page or row names."""
+    for stored, name in enumerate(names):
+        try:
+            default_storage.delete(name)
+        except STORAGE_ERRORS:
+            logger.warning("a failed upload left %d file(s) behind", len(names) - stored)
+            return
 
 
 def delete_files(image):
@@ -168,7 +185,7 @@ def delete_files(image):
         try:
             if default_storage.exists(name):
                 default_storage.delete(name)
-        except OSError:
+        except STORAGE_ERRORS:
             logger.warning("could not delete %s", name, exc_info=True)
 
 

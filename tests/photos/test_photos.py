@@ -121,12 +121,14 @@ def test_alt_text_is_required_unless_decorative(editor_client):
 @pytest.mark.parametrize(
     "name", ["../../etc/passwd.jpg", "..\\..\\windows\\win.ini.jpg", "a\x00b.jpg", "<b>x</b>.jpg"]
 )
-def test_upload_names_never_become_paths(editor_client, name):
+def test_upload_names_never_become_paths(editor_client, name, media_storage):
     assert upload(editor_client, photo_bytes(), name).status_code == 302
     image = Image.objects.get()
     assert image.file.name == f"images/{image.key}.jpg"
     assert "/" not in image.original_filename and "\x00" not in image.original_filename
-    assert ".." not in Path(image.file.path).relative_to(Path(default_storage.location)).as_posix()
+    if media_storage == "disk":  # a bucket has keys, not paths
+        stored = Path(image.file.path).relative_to(Path(default_storage.location))
+        assert ".." not in stored.as_posix()
     page = editor_client.get(f"/admin/articles/image/{image.pk}/change/").text
     assert "<b>x</b>" not in page
 

@@ -3,6 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.photos.uploads import STORAGE_ERRORS
 from pressoffice.backups import BackupError, backup
 
 
@@ -15,6 +16,6 @@ class Command(BaseCommand):
     def handle(self, directory, **options):
         try:
             folder = backup(directory)
-        except (BackupError, OSError) as error:
+        except (BackupError, *STORAGE_ERRORS) as error:
             raise CommandError(f"No backup written: {error}") from None
         self.stdout.write(f"Backup written to {folder}")

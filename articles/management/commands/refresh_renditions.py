@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Image
 from articles.photos.renditions import make_renditions
+from articles.photos.uploads import STORAGE_ERRORS
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             try:
                 with image.file.open("rb") as original:
                     make_renditions(image.key, original.read(), image.extension)
-            except OSError as error:
+            except STORAGE_ERRORS as error:
                 unreadable.append(f"{image} ({image.key}): {error}")
                 continue
             done += 1

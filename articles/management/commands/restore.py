@@ -3,6 +3,7 @@ checking every checksum (pressoffice/backups.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.photos.uploads import STORAGE_ERRORS
 from pressoffice.backups import BackupError, restore
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, folder, force=False, **options):
         try:
             manifest = restore(folder, force=force)
-        except (BackupError, OSError) as error:
+        except (BackupError, *STORAGE_ERRORS) as error:
             raise CommandError(f"Restore stopped: {error}") from None
         self.stdout.write(
             f"Restored the backup of {manifest['created']} "
