@@ -14,6 +14,13 @@
       box.setAttribute("aria-labelledby", label.id);
     });
   }
+  // The change lists' row headers (each row's link) say which way they head (fix 6).
+  function scopeRowHeaders() {
+    document.querySelectorAll("#result_list tbody th:not([scope])").forEach(function (cell) {
+      cell.setAttribute("scope", "row");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scopeRowHeaders);
   new MutationObserver(nameTextBoxes).observe(document.documentElement, {
     childList: true, subtree: true,
   });
