@@ -19,6 +19,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from pressoffice.views import cache_answers
+
 _request_id = ContextVar("pressoffice_request_id", default=None)
 # An id from the proxy (nginx's $request_id, a load balancer's) is kept when it looks like one;
 # anything else is replaced, so a client cannot write what it likes into the logs.
@@ -82,15 +84,17 @@ _checks = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefi
 
 
 def _database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        connection.close()  # the check thread's own connection
 
 
 def _cache(alias):
     def check():
-        backend = caches[alias]
-        backend.set("pressoffice:readyz", 1, timeout=10)
-        if getattr(backend, "breaker", None) is not None and backend.breaker.failing:
+        caches[alias].set("pressoffice:readyz", 1, timeout=10)  # raises where the backend does
+        if not cache_answers(alias):  # a resilient Redis swallows errors: its breaker tells
             raise ConnectionError(f"cache {alias} unreachable")
 
     return check
@@ -100,21 +104,12 @@ def _storage():
     default_storage.exists("readyz-probe")
 
 
-def _run(name, check):
-    """`check` in its own thread with its own database connection, closed afterwards."""
-    try:
-        check()
-    finally:
-        if name == "database":
-            connection.close()
-
-
 def readiness():
     """{name: failing?} for the database, each cache and the storage, each given at most
     READY_CHECK_SECONDS, run side by side."""
     checks = {"database": _database, "storage": _storage}
     checks |= {f"cache {alias}": _cache(alias) for alias in settings.CACHES}
-    futures = {name: _checks.submit(_run, name, check) for name, check in checks.items()}
+    futures = {name: _checks.submit(check) for name, check in checks.items()}
     done, _ = concurrent.futures.wait(futures.values(), timeout=READY_CHECK_SECONDS)
     failing = {}
     for name, future in futures.items():

@@ -29,13 +29,14 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception:  # any database failure means "not healthy", never a 500 page
         return JsonResponse({"status": "unavailable"}, status=503)
-    degraded = [f"cache {alias}" for alias in settings.CACHES if not _cache_answers(alias)]
+    degraded = [f"cache {alias}" for alias in settings.CACHES if not cache_answers(alias)]
     if degraded:
         return JsonResponse({"status": "degraded", "degraded": degraded})
     return JsonResponse({"status": "ok"})
 
 
-def _cache_answers(alias):
+def cache_answers(alias):
+    """Whether a cache answers (/healthz/ and /readyz/ ask): a Redis one, by its breaker."""
     backend = caches[alias]
     breaker = getattr(backend, "breaker", None)
     if breaker is None:

@@ -62,6 +62,16 @@ def rendition_name(key, width, extension, height=None):
     return f"renditions/{key}/{size}.{extension}"
 
 
+def rendition_names(key, width, height, extension):
+    """Every rendition a `width` × `height` photo has: each width in WebP and its own format,
+    then the share crops."""
+    names = [rendition_name(key, w, ext) for w in rendition_widths(width)
+             for ext in ("webp", extension)]  # fmt: skip
+    if width and height:
+        names += [rendition_name(key, w, extension, h) for (w, h), _ in share_crops(width, height)]
+    return names
+
+
 def rendition_url(key, width, extension, height=None):
     """Where readers fetch a rendition: MEDIA_PUBLIC_URL (a CDN in front of the bucket) when
     set; otherwise /media/renditions/… on this site, which the rendition view (or nginx, for
@@ -92,12 +102,13 @@ def make_renditions(key, content, extension, written=None):
         source.draft("RGB", (largest, round(source.height * largest / source.width)))
     source.load()
     names = [] if written is None else written
+    own_format = "JPEG" if extension == "jpg" else "PNG"
     for width in widths:
         height = max(1, round(source.height * width / source.width))
         resized = (
             source if width == source.width else source.resize((width, height), PILImage.LANCZOS)
         )
-        for fmt, ext in (("WEBP", "webp"), ("JPEG" if extension == "jpg" else "PNG", extension)):
+        for fmt, ext in (("WEBP", "webp"), (own_format, extension)):
             name = rendition_name(key, width, ext)
             _save(name, encode(resized, fmt))
             names.append(name)
@@ -107,7 +118,7 @@ def make_renditions(key, content, extension, written=None):
         box = tuple(edge * scale for edge in box)
         crop = source.resize((width, height), PILImage.LANCZOS, box=box)
         name = rendition_name(key, width, extension, height)
-        _save(name, encode(crop, "JPEG" if extension == "jpg" else "PNG"))
+        _save(name, encode(crop, own_format))
         names.append(name)
     return names
 

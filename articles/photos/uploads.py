@@ -22,9 +22,7 @@ from PIL import ImageOps, UnidentifiedImageError
 from articles.photos.renditions import (
     encode,
     make_renditions,
-    rendition_name,
-    rendition_widths,
-    share_crops,
+    rendition_names,
 )
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
@@ -176,11 +174,7 @@ def _undo(names):
 def delete_files(image):
     """Remove a photo's original and every rendition; missing files are not an error."""
     names = [image.file.name] if image.file else []
-    names += [rendition_name(image.key, w, ext) for w in rendition_widths(image.width or 0)
-              for ext in ("webp", image.extension)]  # fmt: skip
-    if image.width and image.height:
-        names += [rendition_name(image.key, width, image.extension, height)
-                  for (width, height), _ in share_crops(image.width, image.height)]  # fmt: skip
+    names += rendition_names(image.key, image.width or 0, image.height, image.extension)
     for name in names:
         try:
             if default_storage.exists(name):
