@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
+    # Before articles: the newsroom's roles (set after articles migrates) grant its permissions.
+    "subscriptions",
     "articles",
     "staff",
     "axes",
@@ -145,6 +149,35 @@ STAFF_SECOND_FACTOR_REQUIRED = env_bool("STAFF_SECOND_FACTOR_REQUIRED", True)
 WRITER_FACTOR_GRACE_DAYS = int(env("WRITER_FACTOR_GRACE_DAYS", "0"))
 
 ROOT_URLCONF = "pressoffice.urls"
+
+# Mail: SMTP through Django's backend (EMAIL_BACKEND may name django-anymail's for a provider).
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <alerts@localhost>")
+
+# The task queue (django-tasks' database backend); `manage.py deliver` is its worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Readers' alerts (subscriptions/). What is kept, and how long, is in the README.
+SUBSCRIPTION_CONFIRM_HOURS = int(env("SUBSCRIPTION_CONFIRM_HOURS", "48"))
+SUBSCRIBER_RETENTION_DAYS = int(env("SUBSCRIBER_RETENTION_DAYS", "30"))
+SUBSCRIBE_LIMIT_PER_ADDRESS_DAY = int(env("SUBSCRIBE_LIMIT_PER_ADDRESS_DAY", "3"))
+SUBSCRIBE_LIMIT_PER_CLIENT_HOUR = int(env("SUBSCRIBE_LIMIT_PER_CLIENT_HOUR", "20"))
+# Sending (subscriptions/delivery.py): rows a worker claims at once, how long its claim holds
+# (after a crash, another worker resends only after this), retries of temporary refusals
+# (back-off from ALERT_RETRY_SECONDS, doubling) and tries of permanent ones.
+ALERT_BATCH_SIZE = int(env("ALERT_BATCH_SIZE", "50"))
+ALERT_CLAIM_SECONDS = int(env("ALERT_CLAIM_SECONDS", "300"))
+ALERT_RETRY_SECONDS = float(env("ALERT_RETRY_SECONDS", "60"))
+ALERT_MAX_ATTEMPTS = int(env("ALERT_MAX_ATTEMPTS", "8"))
+ALERT_PERMANENT_TRIES = int(env("ALERT_PERMANENT_TRIES", "3"))
+ALERT_RECHECK_SECONDS = float(env("ALERT_RECHECK_SECONDS", "0.5"))
+ALERT_SWEEP_SECONDS = float(env("ALERT_SWEEP_SECONDS", "60"))
 
 TEMPLATES = [
     # Public pages (templates/public/, Jinja2, for speed: see articles/public/environment.py).

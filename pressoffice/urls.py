@@ -36,6 +36,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("", include("subscriptions.urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", share_link_view, name="preview_link"),
     path("healthz/", views.healthz, name="healthz"),

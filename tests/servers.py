@@ -194,3 +194,58 @@ class SeaweedFS:
                 self.process.wait(10)
         if getattr(self, "log", None):
             self.log.close()
+
+
+class SMTPServer:
+    """A real SMTP server on loopback (aiosmtpd), keeping what arrives in `messages`.
+
+    `answers` maps a recipient address to the reply its RCPT TO gets instead of 250 (say
+    "450 4.2.1 Mailbox busy" or "550 5.1.1 No such user"); `delay` slows every DATA, so a test
+    can act while a worker is mid-batch."""
+
+    def __init__(self, delay=0.0):
+        from aiosmtpd.controller import Controller
+
+        self.port = free_port()
+        self.messages = []
+        self.answers = {}
+        self.delay = delay
+        self.controller = Controller(_Recorder(self), hostname="127.0.0.1", port=self.port)
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    def to(self, address):
+        return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, count, timeout=30):
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return len(self.messages) >= count
+
+
+class _Recorder:
+    def __init__(self, server):
+        self.server = server
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        answer = self.server.answers.get(address)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        from email import policy
+
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)
+        self.server.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"

@@ -18,7 +18,7 @@ class ReleaseAdminForm(forms.ModelForm):
         model = Release
         fields = [
             "kind", "title", "slug", "summary", "dateline", "body", "byline", "office",
-            "lead_image", "expire_at", "featured", "tags",
+            "lead_image", "expire_at", "featured", "send_alert", "tags",
         ]  # fmt: skip
         widgets = {"expire_at": native_split_date_time("Expiry")}
 

@@ -38,13 +38,19 @@ _PUBLISHER_PERMISSIONS = [
     "articles.view_previewlink",
     "articles.delete_image",
     "taggit.change_tag",
+    # Readers' alerts: how many follow each topic, and how each release's alert went.
+    "subscriptions.view_subscriber",
+    "subscriptions.view_topic",
+    "subscriptions.view_alert",
 ]
 ROLES = {
     WRITER: _WRITER_PERMISSIONS,
     PUBLISHER: _PUBLISHER_PERMISSIONS,
     ADMINISTRATOR: None,  # every permission of the newsroom, tags, users and groups
 }
-_ADMINISTRATOR_APPS = ["articles", "taggit", "auth", "reversion", "staff", "axes"]
+_ADMINISTRATOR_APPS = [
+    "articles", "taggit", "auth", "reversion", "staff", "axes", "subscriptions",
+]  # fmt: skip
 
 
 def _permissions(codenames):

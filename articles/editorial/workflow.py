@@ -24,7 +24,7 @@ DELETE_PERMISSION = "articles.delete_release"  # Administrators only (roles.py)
 # Changed only through workflow steps; a form that posts them is forged.
 WORKFLOW_FIELDS = {"status", "publish_at", "release_number"}
 # Publication settings only publishers may change, in the form or by restoring a revision.
-PUBLISHER_FIELDS = {"expire_at", "featured"}
+PUBLISHER_FIELDS = {"expire_at", "featured", "send_alert"}
 
 # Sent (after commit) once a release has gone live and its going-live steps are done; cache
 # purges and notifications connect here.

@@ -159,6 +159,11 @@ class ReleasePublication(models.Model):
     featured = models.BooleanField(
         default=False, help_text="Pinned to the top of the news list while it is live."
     )
+    send_alert = models.BooleanField(
+        "send alert",
+        default=True,
+        help_text="E-mail subscribers of its topics when it goes live. Untick for a minor release.",
+    )
     went_live_at = models.DateTimeField(
         null=True,
         blank=True,

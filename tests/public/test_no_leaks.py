@@ -29,7 +29,13 @@ def photo_keys(body):
 
 
 # Capability URLs: a share link works only with its secret token (tested in test_workflow).
-NEEDS_A_SECRET = {"preview_link"}
+NEEDS_A_SECRET = {
+    "preview_link",
+    # A subscriber's own links (tests/subscriptions/); none shows a release or an address.
+    "subscriptions:confirm",
+    "subscriptions:manage",
+    "subscriptions:unsubscribe",
+}
 # Endpoints that only take reports in and show nothing (tested in tests/test_headers.py).
 SHOWS_NOTHING = {"csp_report"}
 

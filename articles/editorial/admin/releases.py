@@ -117,6 +117,7 @@ class ReleaseAdmin(
                     "publish_at",
                     "expire_at",
                     "featured",
+                    "send_alert",
                     "office",
                     "release_number",
                 ],

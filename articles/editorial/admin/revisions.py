@@ -22,7 +22,7 @@ from articles.text import html_to_text
 # Content only: restoring a revision never changes where a release is in its workflow.
 REVISION_FIELDS = [
     "kind", "title", "slug", "summary", "body", "dateline", "byline", "office", "featured",
-    "expire_at", "lead_image",
+    "send_alert", "expire_at", "lead_image",
 ]  # fmt: skip
 
 

@@ -1,0 +1,53 @@
+from django import forms
+from django.db.models import Q
+from taggit.models import Tag
+
+from articles.public.cards import live_tags
+
+ALL, TOPICS = "all", "topics"
+
+
+class TopicsForm(forms.Form):
+    """Every release, or only those on chosen topics (tags that live releases carry)."""
+
+    scope = forms.ChoiceField(
+        label="Send me",
+        choices=[(ALL, "Every release"), (TOPICS, "Only releases on the topics I choose")],
+        widget=forms.RadioSelect,
+        initial=ALL,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics",
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, keep=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A topic stays on offer to someone who follows it, even when nothing live carries it.
+        offered = Q(pk__in=live_tags().values("pk")) | Q(pk__in=[tag.pk for tag in keep])
+        self.fields["topics"].queryset = Tag.objects.filter(offered).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == TOPICS and not data.get("topics"):
+            self.add_error("topics", "Choose at least one topic, or choose every release.")
+        return data
+
+    @property
+    def all_releases(self):
+        return self.cleaned_data["scope"] == ALL
+
+    @property
+    def chosen_topics(self):
+        return [] if self.all_releases else list(self.cleaned_data["topics"])
+
+
+class SubscribeForm(TopicsForm):
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email", "scope", "topics"]

@@ -1,0 +1,115 @@
+"""The mail subscribers get: the confirmation request, and each release's alert.
+
+An alert is rendered once per release; each subscriber's copy differs only in its links and
+headers, filled in by string replacement, so fan-out costs the SMTP conversation, not templates.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from articles.public.presentation import dateline_text
+from articles.text import first_sentence
+from subscriptions import tokens
+
+_MANAGE = "https://manage.invalid/placeholder"
+_UNSUBSCRIBE = "https://unsubscribe.invalid/placeholder"
+
+
+def absolute(path):
+    return f"{settings.SITE_URL or 'http://127.0.0.1:8000'}{path}"
+
+
+def mail_domain():
+    return urlsplit(absolute("/")).hostname or "localhost"
+
+
+def links(subscriber_id):
+    token = tokens.manage_token(subscriber_id)
+    return (
+        absolute(reverse("subscriptions:manage", args=[token])),
+        absolute(reverse("subscriptions:unsubscribe", args=[token])),
+    )
+
+
+def _render(name, context):
+    text = render_to_string(f"mail/{name}.txt", context, using="django")
+    html = render_to_string(f"mail/{name}.html", context, using="django")
+    return text, html
+
+
+def _message(subject, text, html, to, headers=None):
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation(subscriber, token):
+    confirm_url = absolute(reverse("subscriptions:confirm", args=[token]))
+    context = {
+        "site_name": settings.SITE_NAME,
+        "confirm_url": confirm_url,
+        "hours": settings.SUBSCRIPTION_CONFIRM_HOURS,
+    }
+    text, html = _render("confirm", context)
+    return _message(f"Confirm your subscription to {settings.SITE_NAME}", text, html,
+                    subscriber.email)  # fmt: skip
+
+
+def already_subscribed(subscriber):
+    manage_url, unsubscribe_url = links(subscriber.pk)
+    context = {"site_name": settings.SITE_NAME, "manage_url": manage_url,
+               "unsubscribe_url": unsubscribe_url}  # fmt: skip
+    text, html = _render("already_subscribed", context)
+    return _message(f"Your subscription to {settings.SITE_NAME}", text, html, subscriber.email)
+
+
+class AlertMail:
+    """One release's alert, ready to address to any number of subscribers."""
+
+    def __init__(self, release):
+        tags = list(release.tags.order_by("name"))
+        self.release_id = release.pk
+        self.subject = release.title
+        context = {
+            "site_name": settings.SITE_NAME,
+            "release": release,
+            "summary": release.summary or first_sentence(release.body),
+            "dateline": dateline_text(release),
+            "url": absolute(release.get_absolute_url()),
+            "topics": [
+                (tag.name, absolute(reverse("articles:tag", args=[tag.slug]))) for tag in tags
+            ],  # fmt: skip
+            "manage_url": _MANAGE,
+            "unsubscribe_url": _UNSUBSCRIBE,
+        }
+        self.text, self.html = _render("alert", context)
+
+    def message_id(self, subscriber_id):
+        """The same for every attempt at one delivery, so a receiver can drop a repeat."""
+        return f"<alert-{self.release_id}-{subscriber_id}@{mail_domain()}>"
+
+    def to(self, subscriber_id, email, *, test=False):
+        manage_url, unsubscribe_url = (
+            links(subscriber_id)
+            if subscriber_id
+            else (absolute(reverse("subscriptions:subscribe")),) * 2
+        )
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            # RFC 8058: the mail client may POST to the link itself, with no page in between.
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"{settings.SITE_NAME} alerts <alerts.{mail_domain()}>",
+            "Auto-Submitted": "auto-generated",
+        }
+        if not test:
+            headers["Message-ID"] = self.message_id(subscriber_id)
+        subject = f"[Test] {self.subject}" if test else self.subject
+
+        def fill(body):
+            return body.replace(_MANAGE, manage_url).replace(_UNSUBSCRIBE, unsubscribe_url)
+
+        return _message(subject, fill(self.text), fill(self.html), email, headers)

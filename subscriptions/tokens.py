@@ -1,0 +1,62 @@
+"""The links in subscribers' mail, which stand in for an account.
+
+Confirmation links carry a random 256-bit token whose SHA-256 alone is stored, with its expiry;
+asking again replaces it, and using it clears it.
+
+Manage and unsubscribe links are signed (HMAC-SHA256 with SECRET_KEY, through django.core.signing)
+rather than stored: every alert repeats them, and a stored random token could not be put in
+100,000 mails without minting as many rows per release. Nothing in the database opens one, so a
+leaked dump gives no working link; SECRET_KEY_FALLBACKS keeps links working across a key change.
+A deleted subscriber's links stop working because the row they name is gone.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from subscriptions.models import Subscriber
+
+_MANAGE_SALT = "subscriptions.manage"
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_confirmation(subscriber, now=None):
+    """A fresh confirmation token for `subscriber` (saved hashed); earlier ones stop working."""
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    subscriber.confirm_token_hash = _digest(token)
+    subscriber.confirm_expires_at = now + timedelta(hours=settings.SUBSCRIPTION_CONFIRM_HOURS)
+    subscriber.save(update_fields=["confirm_token_hash", "confirm_expires_at"])
+    return token
+
+
+def pending_confirmation(token, now=None):
+    """The subscriber this confirmation token belongs to, or None (unknown, used or expired)."""
+    if not token or len(token) > 100:
+        return None
+    now = now or timezone.now()
+    return Subscriber.objects.filter(
+        confirm_token_hash=_digest(token), confirm_expires_at__gt=now
+    ).first()
+
+
+def manage_token(subscriber_id):
+    return signing.dumps(subscriber_id, salt=_MANAGE_SALT, compress=False)
+
+
+def subscriber_for(token):
+    """The subscriber a manage or unsubscribe token names (perhaps unsubscribed), or None."""
+    try:
+        pk = signing.loads(token, salt=_MANAGE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return Subscriber.objects.filter(pk=pk).first()

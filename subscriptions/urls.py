@@ -1,0 +1,14 @@
+"""Readers' alert addresses (shapes fixed by DESIGN.md)."""
+
+from django.urls import path
+
+from subscriptions import views
+
+app_name = "subscriptions"
+
+urlpatterns = [
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("subscriptions/<str:token>/", views.manage, name="manage"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

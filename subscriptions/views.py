@@ -1,0 +1,88 @@
+"""Readers' subscription pages. None shows an address, and none is cached (each carries a form).
+
+Links from mail are opened by scanners as well as people, so a GET never changes anything: it
+shows a button, and the POST acts.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from staff.addresses import client_address
+from subscriptions import signup, tokens
+from subscriptions.forms import ALL, TOPICS, SubscribeForm, TopicsForm
+
+
+def _page(request, template, context=None, status=200):
+    context = {
+        "confirm_hours": settings.SUBSCRIPTION_CONFIRM_HOURS,
+        "retention_days": settings.SUBSCRIBER_RETENTION_DAYS,
+        **(context or {}),
+    }
+    response = render(request, f"subscriptions/{template}", context, status=status)
+    add_never_cache_headers(response)  # personal pages: no proxy or browser keeps them
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST":
+        if signup.client_over_limit(client_address(request)):
+            return _page(request, "too_many.html", status=429)
+        if form.is_valid():
+            signup.ask(form.cleaned_data["email"], form.all_releases, form.chosen_topics)
+            return _page(request, "check_inbox.html")
+    return _page(request, "subscribe.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    subscriber = tokens.pending_confirmation(token)
+    if subscriber is None:
+        return _page(request, "link_expired.html", status=404)
+    if request.method == "POST":
+        signup.confirm(subscriber)
+        return _page(
+            request, "confirmed.html", {"manage_token": tokens.manage_token(subscriber.pk)}
+        )
+    return _page(request, "confirm.html")
+
+
+def _subscriber(token):
+    subscriber = tokens.subscriber_for(token)
+    if subscriber is None:
+        raise Http404("No such subscription.")
+    return subscriber
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    subscriber = _subscriber(token)
+    if subscriber.unsubscribed_at:
+        return _page(request, "unsubscribed.html", {"token": token})
+    current = list(subscriber.topics.all())
+    initial = {"scope": ALL if subscriber.all_releases else TOPICS, "topics": current}
+    form = TopicsForm(request.POST or None, initial=initial, keep=current)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        signup.change(subscriber, form.all_releases, form.chosen_topics)
+        saved = True
+    return _page(request, "manage.html", {"form": form, "token": token, "saved": saved})
+
+
+# The token in the address is the credential, and RFC 8058's one-click POST comes from a mail
+# client with no cookie or CSRF token to send.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    subscriber = _subscriber(token)
+    if request.method == "POST":
+        signup.unsubscribe(subscriber)
+        return _page(request, "unsubscribed.html", {"token": token})
+    if subscriber.unsubscribed_at:
+        return _page(request, "unsubscribed.html", {"token": token})
+    return _page(request, "unsubscribe.html", {"token": token})

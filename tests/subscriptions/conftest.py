@@ -1,0 +1,101 @@
+"""A real SMTP server for every test here, subscribers in each state, and the worker."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.utils import timezone
+
+from subscriptions.models import Subscriber
+from subscriptions.worker import Worker
+from tests.servers import SMTPServer
+from tests.support import ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """The rate limits count in the cache; each test starts with none."""
+    caches["default"].clear()
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.SITE_URL = "http://testserver"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def subscriber(db):
+    """subscriber(email, topics=(), all_releases=False, confirmed=True)"""
+
+    def make(email, topics=(), all_releases=False, confirmed=True, **fields):
+        now = timezone.now()
+        person = Subscriber.objects.create(
+            email=email, all_releases=all_releases, consented_at=now,
+            confirmed_at=now if confirmed else None, **fields,
+        )  # fmt: skip
+        person.topics.set(list(topics))
+        return person
+
+    return make
+
+
+@pytest.fixture
+def deliver():
+    """Run the worker in this process until nothing is due (manage.py deliver --until-empty)."""
+
+    def run():
+        Worker(interval=0.01).work(until_empty=True)
+
+    return run
+
+
+def database_url():
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_process(settings, smtp, tmp_path):
+    """worker_process(**env): `manage.py deliver` in a process of its own, on the test's
+    database and SMTP server; stopped (SIGKILL if need be) after the test."""
+    started = []
+
+    def start(**extra):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "pressoffice.settings",
+            "PRESSOFFICE_ENV_FILE": "/nonexistent",
+            "DATABASE_URL": database_url(),
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "testserver",
+            "SITE_URL": settings.SITE_URL,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp.port),
+            "LOG_LEVEL": "WARNING",
+            "CACHE_DIR": str(tmp_path / "cache"),
+            **{key: str(value) for key, value in extra.items()},
+        }
+        log = open(tmp_path / f"worker-{len(started)}.log", "ab")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "deliver", "--interval", "0.05"],
+            cwd=ROOT, env=env, stdout=log, stderr=log,
+        )  # fmt: skip
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
