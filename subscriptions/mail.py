@@ -41,8 +41,17 @@ def _render(name, context):
     return text, html
 
 
+class _Message(EmailMultiAlternatives):
+    def message(self):
+        """Headers as one line up to RFC 5322's 998 characters: folded at 78, a long
+        List-Unsubscribe address became encoded-words, which RFC 8058 clients cannot read."""
+        built = super().message()
+        built.policy = built.policy.clone(max_line_length=998)
+        return built
+
+
 def _message(subject, text, html, to, headers=None):
-    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
+    message = _Message(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")
     return message
 

@@ -247,5 +247,7 @@ class _Recorder:
 
         if self.server.delay:
             await asyncio.sleep(self.server.delay)
-        self.server.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message.raw = envelope.content  # as it arrived, before any parsing
+        self.server.messages.append(message)
         return "250 Message accepted for delivery"
