@@ -12,7 +12,8 @@ A third cached server keeps its pages in Redis (a redis-server of the runner's o
 busy newsroom (bench/newsroom.py) runs with the default caches and with Redis.
 
 Environment: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_CONNECTIONS (4),
-BENCH_DBS (sqlite,postgresql), BENCH_QUIET_SECONDS (20), BENCH_BUSY_SECONDS (60). Results:
+BENCH_DBS (sqlite,postgresql), BENCH_QUIET_SECONDS (20), BENCH_BUSY_SECONDS (60). Then the alert
+fan-out (bench/alerts.py; BENCH_ALERTS=0 skips it, BENCH_ALERT_SUBSCRIBERS sets its size). Results:
 bench/results/latest.json (SQLite), latest-postgresql.json, and n<N>-<db>.json to compare sizes.
 Only loopback is ever loaded.
 """
@@ -30,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import newsroom
+from bench import alerts, newsroom
 from tests.servers import RedisServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -381,6 +382,10 @@ def main():
         (RESULTS / f"n{n}-{db}.json").write_text(json.dumps(result, indent=2))
         latest = RESULTS / ("latest.json" if db == "sqlite" else f"latest-{db}.json")
         latest.write_text(json.dumps(result, indent=2))
+    if os.environ.get("BENCH_ALERTS", "1") != "0":
+        db = "postgresql" if postgres_available() else "sqlite"
+        alerts.report(alerts.run(db, env_int("BENCH_ALERT_SUBSCRIBERS", 100_000),
+                                 env_int("BENCH_ALERT_WORKERS", 2)))  # fmt: skip
     log(f"\nDone in {time.time() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
 
 

@@ -4,6 +4,7 @@ An alert is rendered once per release; each subscriber's copy differs only in it
 headers, filled in by string replacement, so fan-out costs the SMTP conversation, not templates.
 """
 
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,6 +18,10 @@ from subscriptions import tokens
 
 _MANAGE = "https://manage.invalid/placeholder"
 _UNSUBSCRIBE = "https://unsubscribe.invalid/placeholder"
+_TO = "recipient@placeholder.invalid"
+_MESSAGE_ID = "<message-id@placeholder.invalid>"
+# How long one wire copy serves before it is made again (its Date header stays near the truth).
+WIRE_SECONDS = 60
 
 
 def absolute(path):
@@ -96,6 +101,7 @@ class AlertMail:
             "unsubscribe_url": _UNSUBSCRIBE,
         }
         self.text, self.html = _render("alert", context)
+        self._wire, self._wire_made = None, 0.0
 
     def message_id(self, subscriber_id):
         """The same for every attempt at one delivery, so a receiver can drop a repeat."""
@@ -122,3 +128,33 @@ class AlertMail:
             return body.replace(_MANAGE, manage_url).replace(_UNSUBSCRIBE, unsubscribe_url)
 
         return _message(subject, fill(self.text), fill(self.html), email, headers)
+
+    def wire(self, subscriber_id, email):
+        """The subscriber's copy as the bytes SMTP sends, made from one copy per alert by
+        replacing its placeholders: building a MIME message costs more than sending it. None
+        when the address needs encoding, or the copy could not keep a placeholder whole (a
+        line too long for 8bit is quoted-printable); the caller then uses to()."""
+        if not email.isascii():
+            return None
+        if self._wire is None or time.monotonic() - self._wire_made > WIRE_SECONDS:
+            template = self.to(None, _TO)
+            template.extra_headers["List-Unsubscribe"] = f"<{_UNSUBSCRIBE}>"
+            template.extra_headers["Message-ID"] = _MESSAGE_ID
+            template.body = self.text
+            template.alternatives = []
+            template.attach_alternative(self.html, "text/html")
+            data = template.message().as_bytes(linesep="\r\n")
+            whole = all(
+                data.count(mark.encode()) >= n
+                for mark, n in [(_TO, 1), (_MESSAGE_ID, 1), (_MANAGE, 2), (_UNSUBSCRIBE, 3)]
+            )
+            self._wire, self._wire_made = (data if whole else b""), time.monotonic()
+        if not self._wire:
+            return None
+        manage_url, unsubscribe_url = links(subscriber_id)
+        return (
+            self._wire.replace(_TO.encode(), email.encode())
+            .replace(_MESSAGE_ID.encode(), self.message_id(subscriber_id).encode())
+            .replace(_MANAGE.encode(), manage_url.encode())
+            .replace(_UNSUBSCRIBE.encode(), unsubscribe_url.encode())
+        )
