@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 
 CHECKERS := tests/checkers
 
-.PHONY: run test test-sqlite test-postgres lint setup clean bench checkers
+.PHONY: run worker test test-sqlite test-postgres lint setup clean bench checkers
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,14 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@$(PY) manage.py create_demo_admin
-	@echo "Site: http://127.0.0.1:8000/"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Site: http://127.0.0.1:8000/ (a worker beside it sends mail; in DEBUG it prints it)"
+	@$(PY) manage.py deliver & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+# The background worker alone: queued tasks and alert e-mail (manage.py deliver).
+worker: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py deliver
 
 # SQLite always; PostgreSQL too when PRESSOFFICE_REQUIRE_POSTGRES=1 (CI), failing if unreachable.
 test: $(VENV)/.installed checkers

@@ -150,8 +150,14 @@ WRITER_FACTOR_GRACE_DAYS = int(env("WRITER_FACTOR_GRACE_DAYS", "0"))
 
 ROOT_URLCONF = "pressoffice.urls"
 
-# Mail: SMTP through Django's backend (EMAIL_BACKEND may name django-anymail's for a provider).
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Mail: SMTP through Django's backend (EMAIL_BACKEND may name django-anymail's for a provider);
+# in development the worker prints mail instead, unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")

@@ -1,34 +1,38 @@
-"""Sending alerts, exactly once per subscriber and release (DESIGN rule 11).
+"""Sending mail exactly once per recipient (DESIGN rule 11): readers' alerts and the press
+corps' mailings alike.
 
-Each (alert, subscriber) pair is one Delivery row, unique in the database. A worker claims a
-batch of due rows under row locks (SKIP LOCKED on PostgreSQL, an exclusive transaction on
-SQLite) and stamps them with its id and a lease; it then sends them one by one, recording each
-result in its own commit as soon as the server answers. A worker killed mid-batch leaves only
-the message in flight unrecorded: when the lease runs out another worker sends it again, with
-the same Message-ID. Rows of a release that is no longer live are cancelled instead of sent, and
-a worker looks again every ALERT_RECHECK_SECONDS while it sends, so a withdrawal stops the rest.
+Each message is one row (an Outgoing: Delivery, PressDelivery), unique per mailing and recipient
+in the database. A worker claims a batch of due rows under row locks (SKIP LOCKED on PostgreSQL,
+an exclusive transaction on SQLite) and stamps them with its id and a lease; it then sends them
+one by one, recording each result in its own commit as soon as the server answers. A worker
+killed mid-batch leaves only the message in flight unrecorded: when the lease runs out another
+worker sends it again, with the same Message-ID. Rows no longer wanted (the release was taken
+down, the reader left) are cancelled instead of sent, and a worker looks again every
+ALERT_RECHECK_SECONDS while it sends, so a withdrawal stops the rest.
+
+What differs between kinds of mail is an Outbox: which rows, who is still wanted, the message.
 """
 
 import contextlib
 import logging
 import smtplib
 import time
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.utils import exclusive_transaction
 
-from articles.models import Release
-from subscriptions.mail import AlertMail
-from subscriptions.models import Alert, Delivery, Subscriber
+from subscriptions.models import Outgoing
 
 logger = logging.getLogger(__name__)
-Status = Delivery.Status
+Status = Outgoing.Status
+# A claimed row: its id, its mailing (alert) id, its recipient's id and address.
+Claimed = namedtuple("Claimed", "pk group recipient email")
 
 
 @dataclass(frozen=True)
@@ -53,76 +57,42 @@ def refusal(error):
     return Refusal(500 <= code < 600, f"{code} {text}"[:300])
 
 
-def fan_out(alert):
-    """Make the alert's delivery rows: one per receiving subscriber of "all releases" or of any
-    of the release's topics. One INSERT … SELECT; running it again adds nobody twice."""
-    subscriber = Subscriber._meta.db_table
-    topics = Subscriber.topics.through._meta.db_table
-    tagged = Release.tags.through._meta.db_table
-    delivery = Delivery._meta.db_table
-    now = timezone.now()
-    sql = f"""
-        INSERT INTO {delivery} (alert_id, subscriber_id, status, attempts, next_attempt_at,
-                                claimed_by, last_error)
-        SELECT %s, s.id, %s, 0, %s, '', ''
-        FROM {subscriber} s
-        WHERE s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL
-          AND s.undeliverable_at IS NULL
-          AND (s.all_releases OR EXISTS (
-                SELECT 1 FROM {topics} st JOIN {tagged} rt ON rt.tag_id = st.tag_id
-                WHERE st.subscriber_id = s.id AND rt.object_id = %s
-                  AND rt.content_type_id = %s))
-        ON CONFLICT DO NOTHING
-    """  # noqa: S608 (table names from the models; values are parameters)
-    from django.contrib.contenttypes.models import ContentType
-
-    release_type = ContentType.objects.get_for_model(Release).pk
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [alert.pk, Status.QUEUED, now, alert.release_id, release_type])
-        recipients = alert.deliveries.count()
-        Alert.objects.filter(pk=alert.pk).update(recipients=recipients, fanned_out_at=now)
-    return recipients
-
-
-def claim(worker_id, now, size):
-    """Claim up to `size` due deliveries for this worker; cancel any whose release is no longer
-    live or whose subscriber left. Returns (id, alert id, subscriber id, address) rows."""
+def claim(outbox, worker_id, now, size):
+    """Claim up to `size` of the outbox's due rows for this worker; cancel those no longer
+    wanted. Returns Claimed rows."""
+    model = outbox.model
     with exclusive_transaction():
         rows = list(
             # No ORDER BY: any due rows will do, and the scan stops at the first `size`.
-            Delivery.objects.due(now)
+            model.objects.due(now)
             .order_by()
             .select_for_update(skip_locked=True, of=("self",))
             .values_list(
-                "id", "alert_id", "subscriber_id", "subscriber__unsubscribed_at",
-                "subscriber__email",
+                "id", outbox.group_field, f"{outbox.recipient_field}_id",
+                f"{outbox.recipient_field}__email", outbox.recipient_state_field,
             )[:size]
         )  # fmt: skip
         if not rows:
             return []
-        live = set(
-            Alert.objects.filter(
-                pk__in={row[1] for row in rows}, release__in=Release.objects.live(now)
-            ).values_list("pk", flat=True)
-        )
-        keep = [row for row in rows if row[1] in live and row[3] is None]
+        wanted = outbox.wanted({row[1] for row in rows}, now)
+        keep = [row for row in rows if row[1] in wanted and outbox.recipient_ok(row[4])]
         drop = [row[0] for row in rows if row not in keep]
         if drop:
-            Delivery.objects.filter(pk__in=drop).update(status=Status.CANCELLED)
+            model.objects.filter(pk__in=drop).update(status=Status.CANCELLED)
         lease = now + timedelta(seconds=settings.ALERT_CLAIM_SECONDS)
-        Delivery.objects.filter(pk__in=[row[0] for row in keep]).update(
+        model.objects.filter(pk__in=[row[0] for row in keep]).update(
             claimed_by=worker_id, claimed_until=lease
         )
-    return [(pk, alert_id, subscriber_id, email) for pk, alert_id, subscriber_id, _, email in keep]
+    return [Claimed(*row[:4]) for row in keep]
 
 
 class Sender:
-    """One worker's sending side: an open SMTP connection, and each release's mail rendered once."""
+    """One worker's sending side: an open SMTP connection, and each mailing's mail made once."""
 
-    def __init__(self, worker_id):
+    def __init__(self, worker_id, outboxes):
         self.worker_id = worker_id
+        self.outboxes = outboxes
         self.connection = None
-        self.mails = {}
 
     def close(self):
         if self.connection is not None:
@@ -130,40 +100,33 @@ class Sender:
                 self.connection.close()
             self.connection = None
 
-    def _mail(self, alert_id):
-        if alert_id not in self.mails:
-            if len(self.mails) > 20:
-                self.mails.clear()
-            release = Release.objects.select_related("office").get(alert__pk=alert_id)
-            self.mails[alert_id] = AlertMail(release)
-        return self.mails[alert_id]
-
     def send_due(self, now=None, size=None):
-        """Claim one batch and send it. Returns how many were sent or refused by the server;
-        0 when the server could not be reached (the rest of the batch is released untouched,
-        and the worker waits before trying again)."""
-        now = now or timezone.now()
-        rows = claim(self.worker_id, now, size or settings.ALERT_BATCH_SIZE)
-        checked, alerts = time.monotonic(), {row[1] for row in rows}
-        for done, (pk, alert_id, subscriber_id, email) in enumerate(rows):
+        """One batch from each outbox. Returns how many were sent or refused by the server; 0
+        when the server could not be reached (the rest of that batch is released untouched, and
+        the worker waits before trying again)."""
+        handled = 0
+        for outbox in self.outboxes:
+            done = self._send_batch(outbox, now or timezone.now(), size)
+            if done is None:
+                return 0
+            handled += done
+        return handled
+
+    def _send_batch(self, outbox, now, size):
+        rows = claim(outbox, self.worker_id, now, size or settings.ALERT_BATCH_SIZE)
+        checked, wanted = time.monotonic(), {row.group for row in rows}
+        for done, row in enumerate(rows):
             if time.monotonic() - checked > settings.ALERT_RECHECK_SECONDS:
                 checked = time.monotonic()
-                alerts = self._still_live(alerts)
-            if alert_id not in alerts:
-                _record(pk, status=Status.CANCELLED)
+                wanted = outbox.wanted(wanted, timezone.now())
+            if row.group not in wanted:
+                _record(outbox.model, row.pk, status=Status.CANCELLED)
                 continue
-            if not self._send_one(pk, subscriber_id, email, self._mail(alert_id)):
-                unsent = [row[0] for row in rows[done + 1 :]]
-                Delivery.objects.filter(pk__in=unsent).update(claimed_by="", claimed_until=None)
-                return 0
+            if not self._send_one(outbox, row):
+                unsent = [later.pk for later in rows[done + 1 :]]
+                outbox.model.objects.filter(pk__in=unsent).update(claimed_by="", claimed_until=None)
+                return None
         return len(rows)
-
-    def _still_live(self, alert_ids):
-        return set(
-            Alert.objects.filter(pk__in=alert_ids, release__in=Release.objects.live()).values_list(
-                "pk", flat=True
-            )
-        )
 
     def _open(self):
         """The backend, connected; its smtplib connection if it is Django's SMTP backend."""
@@ -175,56 +138,57 @@ class Sender:
             self.connection.open()
         return getattr(self.connection, "connection", None)
 
-    def _send_one(self, pk, subscriber_id, email, mail):
+    def _send_one(self, outbox, row):
+        mail = outbox.mail(row.group)
         try:
             smtp = self._open()
-            data = mail.wire(subscriber_id, email) if smtp is not None else None
+            wire = getattr(mail, "wire", None)
+            data = wire(row.recipient, row.email) if smtp is not None and wire else None
             if data is not None:
-                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [email], data)
-            else:  # any other backend (django-anymail), or an address that needs encoding
-                self.connection.send_messages([mail.to(subscriber_id, email)])
+                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [row.email], data)
+            else:  # any other backend (django-anymail), or a message made one by one
+                self.connection.send_messages([mail.message(row)])
         except Exception as error:  # noqa: BLE001 (every failure is recorded against the row)
             problem = refusal(error)
             if problem.broken_connection:
                 self.close()
-            failed(pk, subscriber_id, problem)
-            logger.warning("alert delivery %s refused: %s", pk, problem.reason)
+            failed(outbox, row, problem)
+            logger.warning("delivery %s %s refused: %s", outbox.model.__name__, row.pk,
+                           problem.reason)  # fmt: skip
             return not problem.broken_connection
-        _sent(pk, timezone.now())
+        _sent(outbox.model, row.pk, timezone.now())
         return True
 
 
-def _record(pk, **fields):
-    Delivery.objects.filter(pk=pk).update(claimed_by="", claimed_until=None, **fields)
+def _record(model, pk, **fields):
+    model.objects.filter(pk=pk).update(claimed_by="", claimed_until=None, **fields)
 
 
-def _sent(pk, now):
+def _sent(model, pk, now):
     """The commonest write of all, once per message: plain SQL, no query to compile."""
+    sql = (
+        f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, "
+        "claimed_by = '', claimed_until = NULL WHERE id = %s"
+    )  # noqa: S608 (the table name comes from the model)
     with connection.cursor() as cursor:
-        cursor.execute(_SENT_SQL, [Status.SENT, now, pk])
+        cursor.execute(sql, [Status.SENT, now, pk])
 
 
-_SENT_SQL = (
-    f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, "
-    "claimed_by = '', claimed_until = NULL WHERE id = %s"
-)
-
-
-def failed(pk, subscriber_id, problem, now=None):
+def failed(outbox, row, problem, now=None):
     """Record a refusal: retry later with back-off, or give up (failed, undeliverable)."""
     now = now or timezone.now()
-    attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=pk) + 1
+    model = outbox.model
+    attempts = model.objects.values_list("attempts", flat=True).get(pk=row.pk) + 1
     if problem.permanent:
-        Subscriber.objects.filter(pk=subscriber_id).update(
-            permanent_failures=F("permanent_failures") + 1
-        )
-        if attempts >= settings.ALERT_PERMANENT_TRIES:
-            Subscriber.objects.filter(pk=subscriber_id).update(undeliverable_at=now)
-            _record(pk, status=Status.UNDELIVERABLE, attempts=attempts, last_error=problem.reason)
+        gave_up = attempts >= settings.ALERT_PERMANENT_TRIES
+        outbox.refused_for_good(row.recipient, gave_up, now)
+        if gave_up:
+            _record(model, row.pk, status=Status.UNDELIVERABLE, attempts=attempts,
+                    last_error=problem.reason)  # fmt: skip
             return
     elif attempts >= settings.ALERT_MAX_ATTEMPTS:
-        _record(pk, status=Status.FAILED, attempts=attempts, last_error=problem.reason)
+        _record(model, row.pk, status=Status.FAILED, attempts=attempts, last_error=problem.reason)
         return
     delay = min(settings.ALERT_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
-    _record(pk, attempts=attempts, last_error=problem.reason,
+    _record(model, row.pk, attempts=attempts, last_error=problem.reason,
             next_attempt_at=now + timedelta(seconds=delay))  # fmt: skip

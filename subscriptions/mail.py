@@ -4,6 +4,7 @@ An alert is rendered once per release; each subscriber's copy differs only in it
 headers, filled in by string replacement, so fan-out costs the SMTP conversation, not templates.
 """
 
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.public.presentation import dateline_text
-from articles.text import first_sentence
+from articles.text import first_sentence, html_to_text
 from subscriptions import tokens
 
 _MANAGE = "https://manage.invalid/placeholder"
@@ -40,7 +41,7 @@ def links(subscriber_id):
     )
 
 
-def _render(name, context):
+def render(name, context):
     text = render_to_string(f"mail/{name}.txt", context, using="django")
     html = render_to_string(f"mail/{name}.html", context, using="django")
     return text, html
@@ -55,10 +56,16 @@ class _Message(EmailMultiAlternatives):
         return built
 
 
-def _message(subject, text, html, to, headers=None):
+def make_message(subject, text, html, to, headers=None):
     message = _Message(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")
     return message
+
+
+def paragraphs(release):
+    """The release's body as plain paragraphs: no images or relative links in a mail."""
+    blocks = re.split(r"</(?:p|h[1-6]|li|blockquote)>", release.body or "")
+    return [text for text in map(html_to_text, blocks) if text]
 
 
 def confirmation(subscriber, token):
@@ -68,8 +75,8 @@ def confirmation(subscriber, token):
         "confirm_url": confirm_url,
         "hours": settings.SUBSCRIPTION_CONFIRM_HOURS,
     }
-    text, html = _render("confirm", context)
-    return _message(f"Confirm your subscription to {settings.SITE_NAME}", text, html,
+    text, html = render("confirm", context)
+    return make_message(f"Confirm your subscription to {settings.SITE_NAME}", text, html,
                     subscriber.email)  # fmt: skip
 
 
@@ -77,8 +84,8 @@ def already_subscribed(subscriber):
     manage_url, unsubscribe_url = links(subscriber.pk)
     context = {"site_name": settings.SITE_NAME, "manage_url": manage_url,
                "unsubscribe_url": unsubscribe_url}  # fmt: skip
-    text, html = _render("already_subscribed", context)
-    return _message(f"Your subscription to {settings.SITE_NAME}", text, html, subscriber.email)
+    text, html = render("already_subscribed", context)
+    return make_message(f"Your subscription to {settings.SITE_NAME}", text, html, subscriber.email)
 
 
 class AlertMail:
@@ -100,8 +107,11 @@ class AlertMail:
             "manage_url": _MANAGE,
             "unsubscribe_url": _UNSUBSCRIBE,
         }
-        self.text, self.html = _render("alert", context)
+        self.text, self.html = render("alert", context)
         self._wire, self._wire_made = None, 0.0
+
+    def message(self, row):
+        return self.to(row.recipient, row.email)
 
     def message_id(self, subscriber_id):
         """The same for every attempt at one delivery, so a receiver can drop a repeat."""
@@ -127,7 +137,7 @@ class AlertMail:
         def fill(body):
             return body.replace(_MANAGE, manage_url).replace(_UNSUBSCRIBE, unsubscribe_url)
 
-        return _message(subject, fill(self.text), fill(self.html), email, headers)
+        return make_message(subject, fill(self.text), fill(self.html), email, headers)
 
     def wire(self, subscriber_id, email):
         """The subscriber's copy as the bytes SMTP sends, made from one copy per alert by

@@ -9,14 +9,14 @@ from django.db import transaction
 from django_tasks import task
 
 from articles.models import Release
-from subscriptions import delivery, mail, tokens
+from subscriptions import alerts, mail, tokens
 from subscriptions.models import Alert, Subscriber
 
 
 @task()
 def fan_out(alert_id):
     alert = Alert.objects.filter(pk=alert_id).first()
-    return delivery.fan_out(alert) if alert else 0
+    return alerts.fan_out(alert) if alert else 0
 
 
 @task()

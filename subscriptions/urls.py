@@ -11,4 +11,6 @@ urlpatterns = [
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("subscriptions/<str:token>/", views.manage, name="manage"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # A press contact's personal link to a release under embargo.
+    path("embargoed/<str:token>/", views.embargoed, name="embargoed"),
 ]

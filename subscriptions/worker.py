@@ -23,7 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from subscriptions import delivery
+from subscriptions import alerts, delivery, press
 from subscriptions.models import Alert, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{get_random_string(6)}"
         self.interval = interval
         self.running = True
-        self.sender = delivery.Sender(self.worker_id)
+        self.sender = delivery.Sender(self.worker_id, [alerts.AlertOutbox(), press.PressOutbox()])
         self.tasks = TaskRunner(
             queue_names=["*"], interval=0, batch=True, backend_name="default",
             startup_delay=False, max_tasks=None, worker_id=self.worker_id[:64],
@@ -82,7 +82,7 @@ class Worker:
             fanned_out_at__isnull=True, queued_at__lt=now - timedelta(seconds=60)
         )
         for alert in stale:
-            delivery.fan_out(alert)
+            alerts.fan_out(alert)
         forgotten, _ = Subscriber.objects.forgettable(now).delete()
         if forgotten:
             logger.info("forgot %d addresses past their retention", forgotten)

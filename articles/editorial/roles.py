@@ -42,6 +42,15 @@ _PUBLISHER_PERMISSIONS = [
     "subscriptions.view_subscriber",
     "subscriptions.view_topic",
     "subscriptions.view_alert",
+    # The press corps: its contacts and lists, and sending releases to it under embargo.
+    "subscriptions.add_presscontact",
+    "subscriptions.change_presscontact",
+    "subscriptions.view_presscontact",
+    "subscriptions.add_presslist",
+    "subscriptions.change_presslist",
+    "subscriptions.view_presslist",
+    "subscriptions.add_pressmailing",
+    "subscriptions.view_pressmailing",
 ]
 ROLES = {
     WRITER: _WRITER_PERMISSIONS,

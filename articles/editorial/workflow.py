@@ -29,6 +29,9 @@ PUBLISHER_FIELDS = {"expire_at", "featured", "send_alert"}
 # Sent (after commit) once a release has gone live and its going-live steps are done; cache
 # purges and notifications connect here.
 release_went_live = Signal()
+# Sent (after commit) after every step, with the step's name, who took it, the state it left and
+# the publish time it had: the press corps' embargo notices connect here.
+release_stepped = Signal()
 
 
 class WorkflowError(Exception):
@@ -124,6 +127,7 @@ def take_step(release, step_name, user, *, note="", when=None, seen_version=None
             )
 
         now = timezone.now()
+        previous_publish_at = release.publish_at
         if step.name == "schedule":
             if when is None or when <= now:
                 raise WorkflowError("Choose a publish time in the future to schedule.")
@@ -149,6 +153,12 @@ def take_step(release, step_name, user, *, note="", when=None, seen_version=None
         audit(release, user, step.label, from_state, release.state, note)
         if release.state == State.LIVE:
             _go_live(release, now)
+        transaction.on_commit(
+            lambda: release_stepped.send(
+                Release, release=release, step=step.name, user=user, from_state=from_state,
+                previous_publish_at=previous_publish_at,
+            )
+        )  # fmt: skip
     return release
 
 

@@ -35,6 +35,7 @@ NEEDS_A_SECRET = {
     "subscriptions:confirm",
     "subscriptions:manage",
     "subscriptions:unsubscribe",
+    "subscriptions:embargoed",  # a press contact's link (tests/subscriptions/test_press.py)
 }
 # Endpoints that only take reports in and show nothing (tested in tests/test_headers.py).
 SHOWS_NOTHING = {"csp_report"}

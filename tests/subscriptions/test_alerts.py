@@ -118,12 +118,12 @@ def test_a_scheduled_release_alerts_at_its_minute_exactly_once(
 
 
 def test_queueing_again_adds_nobody_twice(audience, publish, smtp, deliver):
-    from subscriptions import delivery
+    from subscriptions import alerts
 
     release = publish()
     deliver()
     alert = Alert.objects.get(release=release)
-    assert delivery.fan_out(alert) == 1  # the one subscriber, still one row
+    assert alerts.fan_out(alert) == 1  # the one subscriber, still one row
     deliver()
     assert len(smtp.messages) == 1
 

@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag
+
+from subscriptions.models.outgoing import Outgoing, counts_by_status
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -90,39 +92,14 @@ class Alert(models.Model):
 
     def counts(self):
         """Deliveries by status, every status present (zero when none)."""
-        found = dict(self.deliveries.order_by().values_list("status").annotate(n=Count("id")))
-        return {status: found.get(status, 0) for status in Delivery.Status.values}
+        return counts_by_status(self.deliveries)
 
 
-class DeliveryQuerySet(models.QuerySet):
-    def due(self, now):
-        """Waiting to be sent, and not held by a worker that is still within its lease."""
-        return self.filter(status=Delivery.Status.QUEUED, next_attempt_at__lte=now).filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-        )
-
-
-class Delivery(models.Model):
+class Delivery(Outgoing):
     """One alert to one subscriber: the row that makes "exactly once" a database constraint."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "queued"
-        SENT = "sent", "sent"
-        FAILED = "failed", "failed"  # refused for now too many times (4xx); given up
-        UNDELIVERABLE = "undeliverable", "undeliverable"  # refused for good (5xx)
-        CANCELLED = "cancelled", "cancelled"  # the release was taken down before it went
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_by = models.CharField(max_length=64, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         constraints = [
