@@ -14,6 +14,8 @@ from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER, ensure_ro
 from articles.models import Image, Office, Release
 from articles.photos.uploads import clean_upload, store_image
 from articles.public import caching
+from subscriptions.worker import Worker
+from tests.servers import SMTPServer
 from tests.support import photo_bytes
 
 
@@ -148,3 +150,24 @@ def writer(people):
 @pytest.fixture
 def publisher(people):
     return people[PUBLISHER]
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback (tests/servers.py), where the site's mail goes."""
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.SITE_URL = "http://testserver"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def deliver():
+    """Run the worker in this process until nothing is due (manage.py deliver --until-empty)."""
+
+    def run():
+        Worker(interval=0.01).work(until_empty=True)
+
+    return run

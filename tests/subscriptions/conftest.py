@@ -1,4 +1,5 @@
-"""A real SMTP server for every test here, subscribers in each state, and the worker."""
+"""Subscribers in each state, and the worker in a process of its own (the SMTP server and the
+in-process worker are in tests/conftest.py, for the browser tests too)."""
 
 import os
 import subprocess
@@ -10,8 +11,6 @@ from django.db import connection
 from django.utils import timezone
 
 from subscriptions.models import Subscriber
-from subscriptions.worker import Worker
-from tests.servers import SMTPServer
 from tests.support import ROOT
 
 
@@ -19,16 +18,6 @@ from tests.support import ROOT
 def fresh_limits():
     """The rate limits count in the cache; each test starts with none."""
     caches["default"].clear()
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.SITE_URL = "http://testserver"
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -45,16 +34,6 @@ def subscriber(db):
         return person
 
     return make
-
-
-@pytest.fixture
-def deliver():
-    """Run the worker in this process until nothing is due (manage.py deliver --until-empty)."""
-
-    def run():
-        Worker(interval=0.01).work(until_empty=True)
-
-    return run
 
 
 def database_url():
