@@ -23,8 +23,10 @@ from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from articles.models import Release
 from subscriptions import alerts, delivery, press
 from subscriptions.models import Alert, Subscriber
+from subscriptions.tasks import queue_alert
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +77,15 @@ class Worker:
         return True
 
     def sweep(self, now=None):
-        """Finish fan-outs a killed worker left half done (they are idempotent), and forget
+        """Queue an alert whose release went live while its process died before queueing it,
+        finish fan-outs a killed worker left half done (they are idempotent), and forget
         addresses whose retention has run out."""
         now = now or timezone.now()
+        missed = Release.objects.live(now).filter(
+            went_live_at__gte=now - timedelta(hours=1), send_alert=True, alert__isnull=True
+        )
+        for release in missed:
+            queue_alert(Release, release)
         stale = Alert.objects.filter(
             fanned_out_at__isnull=True, queued_at__lt=now - timedelta(seconds=60)
         )

@@ -201,3 +201,43 @@ def test_a_server_that_is_down_is_a_temporary_failure(audience, publish, deliver
     deliver()
     row = Delivery.objects.get()
     assert row.status == "queued" and row.attempts == 1 and row.last_error
+
+
+def test_only_publishers_may_untick_send_alert(client, writer, publisher, make_release):
+    release = make_release(status=Status.DRAFT, publish_at=None)
+    client.force_login(writer)
+    page = client.get(f"/admin/articles/release/{release.pk}/change/")
+    assert 'name="send_alert"' not in page.text
+    client.force_login(publisher)
+    page = client.get(f"/admin/articles/release/{release.pk}/change/")
+    assert 'name="send_alert"' in page.text
+
+
+def test_the_deliver_command_says_what_is_left_and_refuses_a_bad_interval(
+    audience, publish, smtp, settings
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    settings.ALERT_RETRY_SECONDS = 60
+    smtp.answers["all@example.org"] = "451 4.3.0 Try later"
+    publish()
+    out = StringIO()
+    call_command("deliver", "--until-empty", stdout=out)
+    assert "1 deliveries wait to be retried later" in out.getvalue()
+    with pytest.raises(CommandError, match="more than 0 seconds"):
+        call_command("deliver", "--interval", "0")
+
+
+def test_an_alert_lost_between_the_commit_and_the_queue_is_found_by_the_sweep(
+    audience, make_release, publisher, smtp, deliver
+):
+    """Publishing commits, then queues the alert after the commit; a process that dies between
+    the two leaves a live release with no alert, which the worker's sweep queues."""
+    release = make_release(status=Status.DRAFT, publish_at=None)
+    take_step(release, "publish", publisher)  # the on-commit hook never runs inside this test
+    assert not Alert.objects.exists()
+    deliver()
+    assert Alert.objects.filter(release=release).exists()
+    assert [m["To"] for m in smtp.messages] == ["all@example.org"]
