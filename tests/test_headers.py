@@ -37,6 +37,7 @@ def urls(make_release, library_image):
         "sitemap": "/sitemap.xml",
         "sitemap_news": "/sitemap-news.xml",
         "django.contrib.sitemaps.views.sitemap": "/sitemap-releases.xml",
+        "subscriptions:subscribe": "/subscribe/",
         "robots": "/robots.txt",
         "healthz": "/healthz/",
         "readyz": "/readyz/",
