@@ -4,6 +4,7 @@ keep a restore from overwriting a live site or trusting a damaged backup."""
 import datetime
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -51,6 +52,8 @@ def _everything(client, live):
     pages = {}
     for url, response in crawl(client, seeds, 400):
         body = b"".join(response.streaming_content) if response.streaming else response.content
+        # A form's CSRF token is new on every response (the subscribe page); the rest is not.
+        body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
         pages[url] = (response.status_code, body)  # photos included, byte for byte
     return pages
 
