@@ -21,6 +21,7 @@ from subscriptions.models import (
     Subscriber,
     Topic,
 )  # fmt: skip
+from subscriptions.models.readers import receiving
 from subscriptions.press import check_embargo, send_under_embargo
 from subscriptions.tasks import send_test_alert
 
@@ -44,11 +45,6 @@ class SubscriberAdmin(admin.ModelAdmin):
         return False
 
 
-def _receiving(prefix=""):
-    return Q(**{f"{prefix}confirmed_at__isnull": False, f"{prefix}unsubscribed_at__isnull": True,
-                f"{prefix}undeliverable_at__isnull": True})  # fmt: skip
-
-
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "subscriber_count"]
@@ -58,7 +54,7 @@ class TopicAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(receiving=Count("subscribers", filter=_receiving("subscribers__")))
+            .annotate(receiving=Count("subscribers", filter=receiving("subscribers__")))
         )
 
     @admin.display(description="subscribers", ordering="receiving")

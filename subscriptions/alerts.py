@@ -1,6 +1,5 @@
 """Readers' alerts: at the minute of release, one delivery row per subscriber who wants it."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,29 +12,20 @@ Status = Delivery.Status
 
 
 def fan_out(alert):
-    """Make the alert's delivery rows: one per receiving subscriber of "all releases" or of any
-    of the release's topics. One INSERT … SELECT; running it again adds nobody twice."""
-    subscriber = Subscriber._meta.db_table
-    topics = Subscriber.topics.through._meta.db_table
-    tagged = Release.tags.through._meta.db_table
-    delivery = Delivery._meta.db_table
+    """Make the alert's delivery rows, one per subscriber who wants the release
+    (`SubscriberQuerySet.wanting`), in one INSERT … SELECT; running it again adds nobody twice."""
+    wanting = Subscriber.objects.wanting(alert.release).order_by().values(wanted_id=F("pk"))
+    select, params = wanting.query.sql_with_params()
     now = timezone.now()
+    # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as part of the FROM clause.
     sql = f"""
-        INSERT INTO {delivery} (alert_id, subscriber_id, status, attempts, next_attempt_at,
-                                claimed_by, last_error)
-        SELECT %s, s.id, %s, 0, %s, '', ''
-        FROM {subscriber} s
-        WHERE s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL
-          AND s.undeliverable_at IS NULL
-          AND (s.all_releases OR EXISTS (
-                SELECT 1 FROM {topics} st JOIN {tagged} rt ON rt.tag_id = st.tag_id
-                WHERE st.subscriber_id = s.id AND rt.object_id = %s
-                  AND rt.content_type_id = %s))
+        INSERT INTO {Delivery._meta.db_table} (alert_id, subscriber_id, status, attempts,
+                                               next_attempt_at, claimed_by, last_error)
+        SELECT %s, wanting.wanted_id, %s, 0, %s, '', '' FROM ({select}) wanting WHERE 1 = 1
         ON CONFLICT DO NOTHING
-    """  # noqa: S608 (table names from the models; values are parameters)
-    release_type = ContentType.objects.get_for_model(Release).pk
+    """  # noqa: S608 (the table name comes from the model; values are parameters)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [alert.pk, Status.QUEUED, now, alert.release_id, release_type])
+        cursor.execute(sql, [alert.pk, Status.QUEUED, now, *params])
         recipients = alert.deliveries.count()
         Alert.objects.filter(pk=alert.pk).update(recipients=recipients, fanned_out_at=now)
     return recipients

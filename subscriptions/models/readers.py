@@ -17,11 +17,23 @@ from taggit.models import Tag
 from subscriptions.models.outgoing import Outgoing, counts_by_status
 
 
+def receiving(prefix=""):
+    """Confirmed, still subscribed, and mail to them arrives: the one rule for who may get an
+    alert, as a filter on subscribers (or, with a prefix such as "subscribers__", through a
+    relation)."""
+    return Q(**{f"{prefix}confirmed_at__isnull": False, f"{prefix}unsubscribed_at__isnull": True,
+                f"{prefix}undeliverable_at__isnull": True})  # fmt: skip
+
+
 class SubscriberQuerySet(models.QuerySet):
     def receiving(self):
-        """Confirmed, still subscribed, and mail to them arrives."""
-        return self.filter(
-            confirmed_at__isnull=False, unsubscribed_at__isnull=True, undeliverable_at__isnull=True
+        return self.filter(receiving())
+
+    def wanting(self, release):
+        """Receiving subscribers of every release, or of any of this release's topics."""
+        followers = Subscriber.topics.through.objects.filter(tag__in=release.tags.values("pk"))
+        return self.receiving().filter(
+            Q(all_releases=True) | Q(pk__in=followers.values("subscriber_id"))
         )
 
     def forgettable(self, now=None):
