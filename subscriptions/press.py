@@ -6,7 +6,6 @@ each contact's copy is a PressDelivery row sent by the worker like any alert.
 """
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from articles.models import Release
 from articles.states import State
 from subscriptions import mail
 from subscriptions.models import PressContact, PressDelivery, PressMailing
+from subscriptions.tokens import sign_id, signed_id
 
 Kind = PressMailing.Kind
 _SHARE_SALT = "subscriptions.press"
@@ -104,16 +104,12 @@ def after_step(sender, release, step, user, from_state, previous_publish_at, **k
 
 
 def share_token(delivery_pk):
-    return signing.dumps(delivery_pk, salt=_SHARE_SALT, compress=False)
+    return sign_id(delivery_pk, _SHARE_SALT)
 
 
 def delivery_for(token):
-    try:
-        pk = signing.loads(token, salt=_SHARE_SALT)
-    except signing.BadSignature:
-        return None
     return (
-        PressDelivery.objects.filter(pk=pk, mailing__kind=Kind.EMBARGO)
+        PressDelivery.objects.filter(pk=signed_id(token, _SHARE_SALT), mailing__kind=Kind.EMBARGO)
         .select_related("mailing__release", "contact")
         .first()
     )

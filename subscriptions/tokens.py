@@ -47,16 +47,24 @@ def pending_confirmation(token, now=None):
     ).first()
 
 
+def sign_id(pk, salt):
+    """A link token naming row `pk`, signed for one purpose (`salt`)."""
+    return signing.dumps(pk, salt=salt, compress=False)
+
+
+def signed_id(token, salt):
+    """The row id a token signed by sign_id() for `salt` names, or None if it is not one."""
+    try:
+        pk = signing.loads(token, salt=salt)
+    except signing.BadSignature:
+        return None
+    return pk if isinstance(pk, int) else None
+
+
 def manage_token(subscriber_id):
-    return signing.dumps(subscriber_id, salt=_MANAGE_SALT, compress=False)
+    return sign_id(subscriber_id, _MANAGE_SALT)
 
 
 def subscriber_for(token):
     """The subscriber a manage or unsubscribe token names (perhaps unsubscribed), or None."""
-    try:
-        pk = signing.loads(token, salt=_MANAGE_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(pk, int):
-        return None
-    return Subscriber.objects.filter(pk=pk).first()
+    return Subscriber.objects.filter(pk=signed_id(token, _MANAGE_SALT)).first()
