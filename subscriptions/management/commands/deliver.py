@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subscriptions.models import Delivery
+from subscriptions.models import Outgoing
 from subscriptions.worker import Worker
 
 
@@ -28,9 +28,13 @@ class Command(BaseCommand):
     def handle(self, *, until_empty, interval, verbosity, **options):
         if interval <= 0:
             raise CommandError("--interval must be more than 0 seconds.")
-        Worker(interval=interval).work(until_empty=until_empty)
+        worker = Worker(interval=interval)
+        worker.work(until_empty=until_empty)
         if until_empty and verbosity:
-            waiting = Delivery.objects.filter(status=Delivery.Status.QUEUED).count()
+            waiting = sum(
+                outbox.model.objects.filter(status=Outgoing.Status.QUEUED).count()
+                for outbox in worker.sender.outboxes
+            )
             self.stdout.write(
                 f"Nothing due now; {waiting} deliveries wait to be retried later."
                 if waiting
