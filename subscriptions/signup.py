@@ -68,6 +68,7 @@ def ask(email, all_releases, topics):
             subscriber.save()
         if not subscriber.confirmed_at:
             subscriber.all_releases = all_releases
+            subscriber.save(update_fields=["all_releases"])
             subscriber.topics.set(topics)
         if not _address_over_limit(email):
             answer_subscriber.enqueue(subscriber.pk)
