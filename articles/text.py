@@ -16,6 +16,9 @@ _ABBREVIATIONS = {
 # whole document unreadable, so text never keeps them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BREAKS = re.compile("[ \t]*[\x0b\x0c][ \t]*")
+# What ends a line or is no character at all in a one-line field (a headline, a name): a title
+# that keeps one becomes a mail header Django refuses, or a second header line.
+_NOT_ONE_LINE = re.compile(r"\s*[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]\s*")
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 
@@ -60,13 +63,26 @@ def xml_safe(text):
     return _NOT_XML.sub("", _BREAKS.sub(" ", text))
 
 
+def one_line(text):
+    """`text` on one line: each line break, tab or other control character, with the spaces
+    around it, becomes one space; the ends are trimmed; the rest is made XML-safe."""
+    if not text:
+        return text
+    return xml_safe(_NOT_ONE_LINE.sub(" ", text)).strip()
+
+
 def clean_text_fields(sender, instance, **kwargs):
     """pre_save receiver: every text field of a row is stored XML-safe, whatever wrote it (a
-    form, the importer, a script). A one-line field is also trimmed if a break stood at an end."""
+    form, the importer, a script), and every field but a TextField on one line."""
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        if isinstance(value, str) and _NOT_XML.search(value):
+        if not isinstance(value, str):
+            continue
+        if field.get_internal_type() == "TextField":
             cleaned = xml_safe(value)
-            if field.get_internal_type() != "TextField":
-                cleaned = cleaned.strip()
+        elif _NOT_XML.search(value) or _NOT_ONE_LINE.search(value):
+            cleaned = one_line(value)
+        else:
+            continue
+        if cleaned != value:
             setattr(instance, field.attname, cleaned)

@@ -41,25 +41,33 @@ class AlertOutbox:
 
     def __init__(self):
         self.mails = {}
+        # Each alert's release version as last read (wanted() reads it at every claim and
+        # recheck): a mail made from an older version is made again, so a correction during
+        # a long send reaches the rest of the list.
+        self.versions = {}
 
     @staticmethod
     def recipient_ok(unsubscribed_at):
         return unsubscribed_at is None
 
-    @staticmethod
-    def wanted(alert_ids, now):
+    def wanted(self, alert_ids, now):
         live = Release.objects.live(now)
-        return set(
-            Alert.objects.filter(pk__in=alert_ids, release__in=live).values_list("pk", flat=True)
+        rows = dict(
+            Alert.objects.filter(pk__in=alert_ids, release__in=live).values_list(
+                "pk", "release__lock_version"
+            )
         )
+        self.versions.update(rows)
+        return set(rows)
 
     def mail(self, alert_id):
-        if alert_id not in self.mails:
+        made = self.mails.get(alert_id)
+        if made is None or made.version < self.versions.get(alert_id, 0):
             if len(self.mails) > 20:
                 self.mails.clear()
             release = Release.objects.select_related("office").get(alert__pk=alert_id)
-            self.mails[alert_id] = AlertMail(release)
-        return self.mails[alert_id]
+            made = self.mails[alert_id] = AlertMail(release)
+        return made
 
     @staticmethod
     def refused_for_good(subscriber_id, gave_up, now):

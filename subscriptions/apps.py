@@ -9,9 +9,16 @@ class SubscriptionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from articles.editorial.workflow import release_stepped, release_went_live
+        from articles.text import clean_text_fields
         from subscriptions.press import after_step
         from subscriptions.tasks import queue_alert
 
         release_went_live.connect(queue_alert, dispatch_uid="subscriptions-alert")
         release_stepped.connect(after_step, dispatch_uid="subscriptions-press-notices")
+        # Names and addresses are stored on one line, as the newsroom's text is: they go into
+        # mail, where a line break is a header of its own.
+        for model in self.get_models():
+            pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"text-{model.__name__}")

@@ -139,25 +139,64 @@ class Sender:
         return getattr(self.connection, "connection", None)
 
     def _send_one(self, outbox, row):
-        mail = outbox.mail(row.group)
+        """Send one row; False when the connection broke (the caller stops the batch)."""
         try:
             smtp = self._open()
-            wire = getattr(mail, "wire", None)
-            data = wire(row.recipient, row.email) if smtp is not None and wire else None
-            if data is not None:
-                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [row.email], data)
-            else:  # any other backend (django-anymail), or a message made one by one
-                self.connection.send_messages([mail.message(row)])
         except Exception as error:  # noqa: BLE001 (every failure is recorded against the row)
-            problem = refusal(error)
-            if problem.broken_connection:
-                self.close()
-            failed(outbox, row, problem)
-            logger.warning("delivery %s %s refused: %s", outbox.model.__name__, row.pk,
-                           problem.reason)  # fmt: skip
-            return not problem.broken_connection
+            return self._refused(outbox, row, refusal(error))
+        try:
+            message = _build(outbox, row, smtp)
+        except Unwanted:
+            _record(outbox.model, row.pk, status=Status.CANCELLED)
+            return True
+        except Exception as error:  # noqa: BLE001 (a row no message can be made from)
+            unbuildable(outbox, row, error)
+            return True
+        try:
+            if isinstance(message, bytes):
+                smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [row.email], message)
+            else:  # any other backend (django-anymail), or a message made one by one
+                self.connection.send_messages([message])
+        except Exception as error:  # noqa: BLE001
+            return self._refused(outbox, row, refusal(error))
         _sent(outbox.model, row.pk, timezone.now())
         return True
+
+    def _refused(self, outbox, row, problem):
+        if problem.broken_connection:
+            self.close()
+        failed(outbox, row, problem)
+        logger.warning("delivery %s %s refused: %s", outbox.model.__name__, row.pk,
+                       problem.reason)  # fmt: skip
+        return not problem.broken_connection
+
+
+class Unwanted(Exception):  # noqa: N818 (a decision, not an error)
+    """Raised by an outbox's mail while making a message that must not go (it would say what
+    is no longer true): the row is cancelled."""
+
+
+def _build(outbox, row, smtp):
+    """The row's message: the bytes SMTP sends when the mail can make them from its wire copy,
+    otherwise an EmailMessage whose MIME is built here, so that a header Django refuses (a
+    line break in an old headline) fails this row alone, before anything is sent."""
+    mail = outbox.mail(row.group)
+    wire = getattr(mail, "wire", None)
+    data = wire(row.recipient, row.email) if smtp is not None and wire else None
+    if data is not None:
+        return data
+    message = mail.message(row)
+    message.message()
+    return message
+
+
+def unbuildable(outbox, row, error):
+    """A message that cannot be made will not be made by trying again: the row fails for good.
+    It says nothing about the address, so the recipient is not marked."""
+    reason = f"the message could not be made: {type(error).__name__}: {error}"[:300]
+    attempts = outbox.model.objects.values_list("attempts", flat=True).get(pk=row.pk) + 1
+    _record(outbox.model, row.pk, status=Status.FAILED, attempts=attempts, last_error=reason)
+    logger.error("delivery %s %s failed: %s", outbox.model.__name__, row.pk, reason)
 
 
 def _record(model, pk, **fields):

@@ -94,6 +94,7 @@ class AlertMail:
     def __init__(self, release):
         tags = list(release.tags.order_by("name"))
         self.release_id = release.pk
+        self.version = release.lock_version
         self.subject = release.title
         context = {
             "site_name": settings.SITE_NAME,

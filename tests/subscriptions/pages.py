@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 class _Forms(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.forms, self._select, self._option = [], None, None
+        self.forms, self._select, self._option, self._textarea = [], None, None, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -34,14 +34,20 @@ class _Forms(HTMLParser):
             elif self._select[3] is None:
                 self._select[3] = value
         elif tag == "textarea" and attrs.get("name"):
-            fields.append((attrs["name"], ""))
+            self._textarea = [attrs["name"], ""]
+            fields.append(self._textarea)
 
     def handle_data(self, data):
         if self._option is not None:
             self._option[1] += data
+        if self._textarea is not None:
+            self._textarea[1] += data
 
     def handle_endtag(self, tag):
-        if tag == "option" and self._option is not None:
+        if tag == "textarea" and self._textarea is not None:
+            self._textarea[1] = self._textarea[1].removeprefix("\n")  # as browsers read it
+            self._textarea = None
+        elif tag == "option" and self._option is not None:
             if self._option[0] is None and self._select is not None:
                 # An option without a value submits its text.
                 self._select[2] = [self._option[1] if v is None else v for v in self._select[2]]
