@@ -227,8 +227,8 @@ class PressMailingAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["release", "lists", "send_at"]
-        return ["release", "kind", "lists", "embargo_until", "send_at", "created_by",
-                "progress", "recipients"]  # fmt: skip
+        return ["release", "kind", "lists", "embargo_until", "send_at", "ended_at",
+                "created_by", "progress", "recipients"]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []

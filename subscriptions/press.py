@@ -5,8 +5,11 @@ Every mailing is an audit entry on the release (who sent what to which lists, an
 each contact's copy is a PressDelivery row sent by the worker like any alert.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,11 +18,15 @@ from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError, audit
 from articles.models import Release
 from articles.states import State
 from subscriptions import mail
+from subscriptions.delivery import Unwanted
 from subscriptions.models import PressContact, PressDelivery, PressMailing
 from subscriptions.tokens import sign_id, signed_id
 
 Kind = PressMailing.Kind
 _SHARE_SALT = "subscriptions.press"
+# A personal link opens the release until its minute, then the public page, for this long after
+# it: long enough to check a story against it, short enough that a forwarded link dies.
+LINK_OUTLIVES_EMBARGO = timedelta(days=1)
 
 
 def office_time(moment):
@@ -71,15 +78,24 @@ def _queue(mailing, contacts):
 
 
 def after_step(sender, release, step, user, from_state, previous_publish_at, **kwargs):
-    """release_stepped's receiver: a release that had gone to the press moves or comes down
-    before its minute, and everyone who got it is told."""
+    """release_stepped's receiver: the embargoed copies follow the release's minute (or end),
+    and a release that had gone to the press moves or comes down before its minute, and
+    everyone who got it is told."""
+    current = PressMailing.objects.filter(release=release, kind=Kind.EMBARGO, ended_at=None)
+    # Fixed now: the same mailings after _end() below, which takes them out of `current`.
+    embargoes = PressMailing.objects.filter(pk__in=list(current.values_list("pk", flat=True)))
+    if step in {"withdraw", "delete"} or (step == "schedule" and from_state != State.SCHEDULED):
+        # Withdrawn, or scheduled anew after that: the old copies and their links are over.
+        _end(embargoes)
+    elif step == "schedule" and release.publish_at != previous_publish_at:
+        embargoes.update(embargo_until=release.publish_at)  # copies not sent yet say the new time
+    elif step == "publish":
+        _cancel_unsent(embargoes)  # public now: a copy not yet sent has nothing to add
     if from_state != State.SCHEDULED:
         return
-    embargoes = PressMailing.objects.filter(release=release, kind=Kind.EMBARGO)
     if step == "schedule":
         if release.publish_at == previous_publish_at:
             return
-        embargoes.update(embargo_until=release.publish_at)  # copies not sent yet say the new time
         kind = Kind.MOVED
     elif step == "publish":
         kind = Kind.MOVED  # lifted early: it is public now
@@ -87,6 +103,22 @@ def after_step(sender, release, step, user, from_state, previous_publish_at, **k
         kind = Kind.WITHDRAWN
     else:
         return
+    _tell(release, user, kind, embargoes)
+
+
+def _end(embargoes):
+    with transaction.atomic():
+        _cancel_unsent(embargoes)
+        embargoes.update(ended_at=timezone.now())
+
+
+def _cancel_unsent(embargoes):
+    PressDelivery.objects.filter(mailing__in=embargoes, status=PressDelivery.Status.QUEUED).update(
+        status=PressDelivery.Status.CANCELLED
+    )
+
+
+def _tell(release, user, kind, embargoes):
     told = PressContact.objects.filter(
         deliveries__mailing__in=embargoes, deliveries__status=PressDelivery.Status.SENT
     ).distinct()
@@ -103,16 +135,43 @@ def after_step(sender, release, step, user, from_state, previous_publish_at, **k
               release.state, f"{count} contacts who had the embargoed copy: {what}.")  # fmt: skip
 
 
+def is_current(mailing, release, now=None):
+    """True while an embargoed copy still tells the truth: the release is scheduled for the
+    very minute the copy names, and the mailing was not ended by a withdrawal since."""
+    return (
+        mailing.ended_at is None
+        and release.state_at(now or timezone.now()) == State.SCHEDULED
+        and mailing.embargo_until == release.publish_at
+    )
+
+
 def share_token(delivery_pk):
     return sign_id(delivery_pk, _SHARE_SALT)
 
 
-def delivery_for(token):
-    return (
-        PressDelivery.objects.filter(pk=signed_id(token, _SHARE_SALT), mailing__kind=Kind.EMBARGO)
+def delivery_for(token, now=None):
+    """The embargoed copy a personal link names, while the link may open: its mailing is still
+    the release's embargo (not ended; the same minute while the release is scheduled), its
+    contact is active, and the link is younger than the embargo plus LINK_OUTLIVES_EMBARGO.
+    None otherwise."""
+    now = now or timezone.now()
+    found = (
+        PressDelivery.objects.filter(
+            pk=signed_id(token, _SHARE_SALT), mailing__kind=Kind.EMBARGO,
+            mailing__ended_at=None, contact__active=True,
+        )  # fmt: skip
         .select_related("mailing__release", "contact")
         .first()
     )
+    if found is None:
+        return None
+    mailing, release = found.mailing, found.mailing.release
+    lives = mailing.embargo_until - mailing.send_at + LINK_OUTLIVES_EMBARGO
+    if signed_id(token, _SHARE_SALT, max_age=lives) is None:
+        return None
+    if release.state_at(now) == State.SCHEDULED and not is_current(mailing, release, now):
+        return None
+    return found
 
 
 class PressMail:
@@ -125,6 +184,8 @@ class PressMail:
         mailing = self.mailing
         release = Release.objects.select_related("office").get(pk=mailing.release_id)
         until = office_time(mailing.embargo_until or release.publish_at)
+        if mailing.kind == Kind.EMBARGO and not is_current(mailing, release):
+            raise Unwanted  # it would name a minute that is no longer the release's
         if mailing.kind == Kind.EMBARGO:
             subject = f"EMBARGOED UNTIL {until}: {release.title}"
             link = mail.absolute(reverse("subscriptions:embargoed", args=[share_token(row.pk)]))
@@ -161,8 +222,12 @@ class PressOutbox:
 
     @staticmethod
     def wanted(mailing_ids, now):
+        """Notices, and embargoed copies that still tell the truth (is_current, in SQL)."""
         scheduled = Release.objects.in_state(State.SCHEDULED, now)
-        embargoes = PressMailing.objects.filter(pk__in=mailing_ids, kind=Kind.EMBARGO)
+        embargoes = PressMailing.objects.filter(
+            pk__in=mailing_ids, kind=Kind.EMBARGO, ended_at=None,
+            embargo_until=F("release__publish_at"),
+        )  # fmt: skip
         notices = PressMailing.objects.filter(pk__in=mailing_ids).exclude(kind=Kind.EMBARGO)
         return {
             *embargoes.filter(release__in=scheduled).values_list("pk", flat=True),

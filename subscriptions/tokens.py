@@ -52,11 +52,12 @@ def sign_id(pk, salt):
     return signing.dumps(pk, salt=salt, compress=False)
 
 
-def signed_id(token, salt):
-    """The row id a token signed by sign_id() for `salt` names, or None if it is not one."""
+def signed_id(token, salt, max_age=None):
+    """The row id a token signed by sign_id() for `salt` names, or None if it is not one (or,
+    given `max_age`, a timedelta, it was signed longer ago than that)."""
     try:
-        pk = signing.loads(token, salt=salt)
-    except signing.BadSignature:
+        pk = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:  # SignatureExpired is one
         return None
     return pk if isinstance(pk, int) else None
 

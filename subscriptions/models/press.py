@@ -50,6 +50,11 @@ class PressMailing(models.Model):
         null=True, blank=True, help_text="The release's minute when this mail was made."
     )
     send_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the release was withdrawn, deleted or scheduled anew: from then on "
+                  "none of this mailing's copies is sent and its personal links do not open.",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

@@ -11,7 +11,7 @@ import time_machine
 from articles.editorial.workflow import WorkflowError, take_step
 from articles.models import AuditEntry
 from articles.states import Status
-from subscriptions.models import PressContact, PressList, PressMailing
+from subscriptions.models import PressContact, PressDelivery, PressList, PressMailing
 from subscriptions.press import send_under_embargo
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +192,86 @@ def test_publishers_send_from_the_admin(corps, scheduled, publisher, client, smt
         progress = client.get(f"/admin/subscriptions/pressmailing/{mailing.pk}/change/")
         assert "2 sent" in progress.text
     assert len(smtp.messages) == 2
+
+
+def personal_link(message):
+    return re.search(r"/embargoed/[^\s]+/", message.get_body(("plain",)).get_content()).group(0)
+
+
+@pytest.mark.parametrize("hear_of_it", [True, False], ids=["told", "worker-alone"])
+def test_a_copy_queued_before_a_withdrawal_never_goes_after_the_release_is_scheduled_again(
+    hear_of_it, corps, scheduled, publisher, smtp, deliver, django_capture_on_commit_callbacks
+):
+    """Withdrawn, then scheduled a day and more later: the waiting copy would say the old
+    minute, telling the press they may publish a day early. "worker-alone": the workflow's
+    after-commit hook never ran, so the worker's own check at sending time must catch it."""
+    later = MINUTE + timedelta(days=1, hours=13, minutes=56)
+    with before():
+        send_under_embargo(scheduled, [corps["wires"]], publisher,
+                           send_at=MINUTE - timedelta(hours=1))  # fmt: skip
+        capture = django_capture_on_commit_callbacks(execute=hear_of_it)
+        with capture:
+            take_step(scheduled, "withdraw", publisher)
+            again = take_step(scheduled, "schedule", publisher, when=later)
+    assert again.publish_at == later
+    with before(timedelta(minutes=30)):
+        deliver()
+    assert smtp.messages == []
+    assert not PressDelivery.objects.filter(status="queued").exists()
+
+
+def test_a_copy_waiting_when_the_release_moves_says_the_new_minute(
+    corps, scheduled, publisher, smtp, deliver, django_capture_on_commit_callbacks
+):
+    later = MINUTE + timedelta(days=1)
+    with before():
+        send_under_embargo(scheduled, [corps["wires"]], publisher,
+                           send_at=MINUTE - timedelta(hours=1))  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=True):
+            take_step(scheduled, "schedule", publisher, when=later)
+    with before(timedelta(minutes=30)):
+        deliver()
+    assert {m["Subject"] for m in smtp.messages} == {
+        "EMBARGOED UNTIL 9:00 a.m. EST Fri, Nov 27, 2026: Navy commissions a ship"
+    }
+
+
+def test_personal_links_end_with_a_withdrawal_and_stay_ended_when_it_is_scheduled_again(
+    corps, scheduled, publisher, smtp, deliver, client, django_capture_on_commit_callbacks
+):
+    with before():
+        send_under_embargo(scheduled, [corps["wires"]], publisher)
+        deliver()
+        link = personal_link(smtp.to("ben@press.example")[0])
+        assert client.get(link).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            withdrawn = take_step(scheduled, "withdraw", publisher)
+            withdrawn.title = "A new headline, not for the old list"
+            withdrawn.save()
+            take_step(withdrawn, "schedule", publisher, when=MINUTE + timedelta(days=2))
+        assert client.get(link).status_code == 404
+
+
+def test_a_personal_link_ends_when_its_contact_is_made_inactive(
+    corps, scheduled, publisher, smtp, deliver, client
+):
+    with before():
+        send_under_embargo(scheduled, [corps["wires"]], publisher)
+        deliver()
+        link = personal_link(smtp.to("cy@press.example")[0])
+        assert client.get(link).status_code == 200
+        PressContact.objects.filter(pk=corps["cy"].pk).update(active=False)
+        assert client.get(link).status_code == 404
+
+
+def test_a_personal_link_lives_until_a_day_after_the_embargo(
+    corps, scheduled, publisher, smtp, deliver, client
+):
+    with before():
+        send_under_embargo(scheduled, [corps["wires"]], publisher)
+        deliver()
+        link = personal_link(smtp.to("cy@press.example")[0])
+    with time_machine.travel(MINUTE + timedelta(hours=23), tick=False):
+        assert client.get(link).status_code == 302  # to the public page
+    with time_machine.travel(MINUTE + timedelta(days=1, minutes=1), tick=False):
+        assert client.get(link).status_code == 404
