@@ -4,12 +4,13 @@ subscriber counts per topic, and each release's alert with its progress."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError
+from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError, audit
 from articles.models import Release
 from articles.states import State
 from subscriptions.models import (
@@ -77,11 +78,24 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 class TestAlertForm(forms.Form):
+    """A test alert goes to the signed-in person's own address and nowhere else: it may carry
+    a release that is not public yet."""
+
     release = forms.ModelChoiceField(
         queryset=Release.objects.exclude(status="deleted").order_by("-updated"),
         help_text="Any release, published or not: the test goes only to you.",
     )
-    email = forms.EmailField(label="Send to")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        if not self.user.email:
+            raise ValidationError(
+                "Your account has no e-mail address to send the test to: add one first."
+            )
+        return super().clean()
 
 
 def _count_column(status):
@@ -145,14 +159,18 @@ class AlertAdmin(admin.ModelAdmin):
     def test_alert_view(self, request):
         if not request.user.has_perm(PUBLISH_PERMISSION):
             return redirect("admin:subscriptions_alert_changelist")
-        form = TestAlertForm(request.POST or None, initial={"email": request.user.email})
+        user = request.user
+        form = TestAlertForm(request.POST or None, user=user)
         if request.method == "POST" and form.is_valid():
-            release, email = form.cleaned_data["release"], form.cleaned_data["email"]
-            send_test_alert.enqueue(release.pk, email)
+            release = form.cleaned_data["release"]
+            with transaction.atomic():
+                send_test_alert.enqueue(release.pk, user.pk)
+                audit(release, user, "Test alert sent", release.state, release.state,
+                      f"To {user.email}.")  # fmt: skip
             self.message_user(request, f"A test alert for “{release.title}” is on its way to "
-                              f"{email}.", messages.SUCCESS)  # fmt: skip
+                              f"{user.email}.", messages.SUCCESS)  # fmt: skip
             return redirect(reverse("admin:subscriptions_alert_changelist"))
-        context = {**self.admin_site.each_context(request), "form": form,
+        context = {**self.admin_site.each_context(request), "form": form, "to": user.email,
                    "title": "Send yourself a test alert", "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "admin/subscriptions/alert/test.html", context)
 

@@ -5,8 +5,10 @@ import re
 import pytest
 from taggit.models import Tag
 
+from articles.models import AuditEntry
 from subscriptions.alerts import fan_out
 from subscriptions.models import Alert, Delivery
+from tests.subscriptions.pages import form_defaults
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,7 @@ def test_each_alert_shows_its_progress_and_refreshes_while_sending(
     assert "2 sent" in detail.text and "1 undeliverable" in detail.text
 
 
-def test_a_publisher_sends_a_test_alert_to_themselves(
+def test_a_test_alert_goes_only_to_the_publishers_own_address_and_is_audited(
     client, publisher, make_release, smtp, deliver
 ):
     publisher.email = "me@office.example"
@@ -58,14 +60,29 @@ def test_a_publisher_sends_a_test_alert_to_themselves(
     release = make_release(title="Draft for a test", status="draft", publish_at=None)
     client.force_login(publisher)
     form = client.get("/admin/subscriptions/alert/test/")
-    assert form.status_code == 200 and 'value="me@office.example"' in form.text
-    done = client.post("/admin/subscriptions/alert/test/",
-                       {"release": release.pk, "email": "me@office.example"})  # fmt: skip
+    assert form.status_code == 200 and "me@office.example" in form.text
+    action, data = form_defaults(form, containing='name="release"')
+    # Whatever else is posted, the one address is the signed-in person's own.
+    done = client.post(action or "/admin/subscriptions/alert/test/",
+                       {**data, "release": release.pk, "email": "someone@elsewhere.example"})
     assert done.status_code == 302
     deliver()
     [mail] = smtp.messages
     assert mail["To"] == "me@office.example" and mail["Subject"] == "[Test] Draft for a test"
     assert not Alert.objects.exists()
+    entry = AuditEntry.objects.get(release=release, action="Test alert sent")
+    assert entry.user == publisher and entry.note == "To me@office.example."
+
+
+def test_a_publisher_with_no_address_is_told_and_nothing_is_sent(
+    client, publisher, make_release, smtp, deliver
+):
+    release = make_release(title="Draft for a test", status="draft", publish_at=None)
+    client.force_login(publisher)
+    answer = client.post("/admin/subscriptions/alert/test/", {"release": release.pk})
+    assert answer.status_code == 200 and "Your account has no e-mail address" in answer.text
+    deliver()
+    assert smtp.messages == [] and not AuditEntry.objects.filter(release=release).exists()
 
 
 def test_writers_cannot_send_test_alerts_or_see_subscribers(client, writer):
