@@ -10,6 +10,11 @@ workers on the new code and lets the old ones finish their requests.
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+# gunicorn puts the project folder (its working directory) on the path before reading this.
+from pressoffice.scrubbing import ScrubTokens, scrub
+
 bind = os.environ.get("GUNICORN_BIND", "unix:/run/pressoffice/gunicorn.sock")
 # Sync workers: pages take milliseconds and the slow part of a slow client is nginx's to absorb.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
@@ -28,6 +33,24 @@ limit_request_fields = 100
 # Access lines go to the journal with the request id nginx set, for matching with app logs.
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}i)s'
+
+
+class ScrubbedLogger(Logger):
+    """gunicorn's logger, printing a subscriber's, the press's or a reviewer's link with its
+    token hidden: in the request line, in any header or path a format may add, and in the
+    error log ("Error handling request GET /unsubscribe/…")."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(each, ScrubTokens) for each in self.error_log.filters):  # reload
+            self.error_log.addFilter(ScrubTokens())
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {name: scrub(value) for name, value in atoms.items()}
+
+
+logger_class = ScrubbedLogger
 errorlog = "-"
 # Code is loaded in each worker, so a reload (HUP) picks up a new release.
 preload_app = False

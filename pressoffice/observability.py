@@ -1,7 +1,8 @@
 """What operators see: one JSON line per log record, each with the id of the request it belongs
-to (also sent back as X-Request-ID, so a reader's report can be matched to the logs), and a
-readiness check that names only what is failing. settings.LOGGING uses the formatter and filter
-below; settings also starts Sentry when SENTRY_DSN is set, and nothing otherwise.
+to (also sent back as X-Request-ID, so a reader's report can be matched to the logs) and no
+token from a tokenised address, and a readiness check that names only what is failing.
+settings.LOGGING uses the formatter and filter below; settings also starts Sentry when
+SENTRY_DSN is set, and nothing otherwise.
 """
 
 import concurrent.futures
@@ -19,6 +20,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from pressoffice.scrubbing import scrub
 from pressoffice.views import cache_answers
 
 _request_id = ContextVar("pressoffice_request_id", default=None)
@@ -74,7 +76,8 @@ class JsonFormatter(logging.Formatter):
                 line[name] = value if isinstance(value, (str, int, float, bool)) else str(value)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+        # Extras such as the request Django passes (its repr holds the path) are scrubbed too.
+        return scrub(json.dumps(line, ensure_ascii=False))
 
 
 # Readiness -------------------------------------------------------------------------------------

@@ -172,6 +172,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Readers' alerts (subscriptions/). What is kept, and how long, is in the README.
 SUBSCRIPTION_CONFIRM_HOURS = int(env("SUBSCRIPTION_CONFIRM_HOURS", "48"))
 SUBSCRIBER_RETENTION_DAYS = int(env("SUBSCRIBER_RETENTION_DAYS", "30"))
+# Manage and unsubscribe links in mail work this long after the mail (README: why 90).
+SUBSCRIPTION_LINK_DAYS = int(env("SUBSCRIPTION_LINK_DAYS", "90"))
 SUBSCRIBE_LIMIT_PER_ADDRESS_DAY = int(env("SUBSCRIBE_LIMIT_PER_ADDRESS_DAY", "3"))
 SUBSCRIBE_LIMIT_PER_CLIENT_HOUR = int(env("SUBSCRIBE_LIMIT_PER_CLIENT_HOUR", "20"))
 # Sending (subscriptions/delivery.py): rows a worker claims at once, how long its claim holds
@@ -413,7 +415,10 @@ LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "pressoffice.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "pressoffice.observability.RequestIdFilter"},
+        "scrub_tokens": {"()": "pressoffice.scrubbing.ScrubTokens"},
+    },
     "formatters": {
         "json": {"()": "pressoffice.observability.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -422,21 +427,33 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "text",
-            "filters": ["request_id"],
+            "filters": ["request_id", "scrub_tokens"],
         }
+    },
+    # Django logs each 404 and CSRF refusal with its path: the token in a subscriber's or a
+    # reviewer's link is hidden before any handler (mail to ADMINS, Sentry) sees the record.
+    "loggers": {
+        name: {"filters": ["scrub_tokens"]}
+        for name in ("django.request", "django.security.csrf", "django.server")
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
 # Errors (unhandled exceptions, log records at ERROR) to Sentry when SENTRY_DSN is set; without
-# it the SDK is never started. No personal data and no request bodies are sent.
+# it the SDK is never started. No personal data, no request bodies and no link tokens are sent.
 SENTRY_DSN = env("SENTRY_DSN", "")
 if SENTRY_DSN:
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
 
+    from pressoffice.scrubbing import scrub_event
+
     sentry_sdk.init(
         dsn=SENTRY_DSN,
+        # No token from a subscriber's, the press's or a reviewer's link: not in the request
+        # URL, the breadcrumbs or anything else an event carries.
+        before_send=scrub_event,
+        before_send_transaction=scrub_event,
         integrations=[DjangoIntegration()],
         environment=env("SENTRY_ENVIRONMENT", "production"),
         send_default_pii=False,

@@ -38,6 +38,7 @@ class AlertOutbox:
     group_field = "alert_id"
     recipient_field = "subscriber"
     recipient_state_field = "subscriber__unsubscribed_at"
+    recipient_version = "subscriber__link_version"  # in the manage and unsubscribe links
 
     def __init__(self):
         self.mails = {}

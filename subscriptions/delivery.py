@@ -31,8 +31,8 @@ from subscriptions.models import Outgoing
 
 logger = logging.getLogger(__name__)
 Status = Outgoing.Status
-# A claimed row: its id, its mailing (alert) id, its recipient's id and address.
-Claimed = namedtuple("Claimed", "pk group recipient email")
+# A claimed row: its id, its mailing (alert) id, its recipient's id, address and link version.
+Claimed = namedtuple("Claimed", "pk group recipient email version")
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,14 @@ def claim(outbox, worker_id, now, size):
             .select_for_update(skip_locked=True, of=("self",))
             .values_list(
                 "id", outbox.group_field, f"{outbox.recipient_field}_id",
-                f"{outbox.recipient_field}__email", outbox.recipient_state_field,
+                f"{outbox.recipient_field}__email", outbox.recipient_version,
+                outbox.recipient_state_field,
             )[:size]
         )  # fmt: skip
         if not rows:
             return []
         wanted = outbox.wanted({row[1] for row in rows}, now)
-        keep = [row for row in rows if row[1] in wanted and outbox.recipient_ok(row[4])]
+        keep = [row for row in rows if row[1] in wanted and outbox.recipient_ok(row[5])]
         drop = [row[0] for row in rows if row not in keep]
         if drop:
             model.objects.filter(pk__in=drop).update(status=Status.CANCELLED)
@@ -83,7 +84,7 @@ def claim(outbox, worker_id, now, size):
         model.objects.filter(pk__in=[row[0] for row in keep]).update(
             claimed_by=worker_id, claimed_until=lease
         )
-    return [Claimed(*row[:4]) for row in keep]
+    return [Claimed(*row[:5]) for row in keep]
 
 
 class Sender:
@@ -182,7 +183,7 @@ def _build(outbox, row, smtp):
     line break in an old headline) fails this row alone, before anything is sent."""
     mail = outbox.mail(row.group)
     wire = getattr(mail, "wire", None)
-    data = wire(row.recipient, row.email) if smtp is not None and wire else None
+    data = wire(row) if smtp is not None and wire else None
     if data is not None:
         return data
     message = mail.message(row)

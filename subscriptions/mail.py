@@ -33,8 +33,8 @@ def mail_domain():
     return urlsplit(absolute("/")).hostname or "localhost"
 
 
-def links(subscriber_id):
-    token = tokens.manage_token(subscriber_id)
+def links(subscriber_id, version):
+    token = tokens.manage_token(subscriber_id, version)
     return (
         absolute(reverse("subscriptions:manage", args=[token])),
         absolute(reverse("subscriptions:unsubscribe", args=[token])),
@@ -81,7 +81,7 @@ def confirmation(subscriber, token):
 
 
 def already_subscribed(subscriber):
-    manage_url, unsubscribe_url = links(subscriber.pk)
+    manage_url, unsubscribe_url = links(subscriber.pk, subscriber.link_version)
     context = {"site_name": settings.SITE_NAME, "manage_url": manage_url,
                "unsubscribe_url": unsubscribe_url}  # fmt: skip
     text, html = render("already_subscribed", context)
@@ -112,15 +112,15 @@ class AlertMail:
         self._wire, self._wire_made = None, 0.0
 
     def message(self, row):
-        return self.to(row.recipient, row.email)
+        return self.to(row.recipient, row.email, version=row.version)
 
     def message_id(self, subscriber_id):
         """The same for every attempt at one delivery, so a receiver can drop a repeat."""
         return f"<alert-{self.release_id}-{subscriber_id}@{mail_domain()}>"
 
-    def to(self, subscriber_id, email, *, test=False):
+    def to(self, subscriber_id, email, *, version=0, test=False):
         manage_url, unsubscribe_url = (
-            links(subscriber_id)
+            links(subscriber_id, version)
             if subscriber_id
             else (absolute(reverse("subscriptions:subscribe")),) * 2
         )
@@ -140,11 +140,13 @@ class AlertMail:
 
         return make_message(subject, fill(self.text), fill(self.html), email, headers)
 
-    def wire(self, subscriber_id, email):
-        """The subscriber's copy as the bytes SMTP sends, made from one copy per alert by
-        replacing its placeholders: building a MIME message costs more than sending it. None
+    def wire(self, row):
+        """The subscriber's copy (`row`, a claimed delivery) as the bytes SMTP sends, made from
+        one copy per alert by replacing its placeholders: building a MIME message costs more
+        than sending it. None
         when the address needs encoding, or the copy could not keep a placeholder whole (a
         line too long for 8bit is quoted-printable); the caller then uses to()."""
+        subscriber_id, email = row.recipient, row.email
         if not email.isascii():
             return None
         if self._wire is None or time.monotonic() - self._wire_made > WIRE_SECONDS:
@@ -162,7 +164,7 @@ class AlertMail:
             self._wire, self._wire_made = (data if whole else b""), time.monotonic()
         if not self._wire:
             return None
-        manage_url, unsubscribe_url = links(subscriber_id)
+        manage_url, unsubscribe_url = links(subscriber_id, row.version)
         return (
             self._wire.replace(_TO.encode(), email.encode())
             .replace(_MESSAGE_ID.encode(), self.message_id(subscriber_id).encode())

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, IntegerField, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -157,9 +157,11 @@ def delivery_for(token, now=None):
     now = now or timezone.now()
     found = (
         PressDelivery.objects.filter(
-            pk=signed_id(token, _SHARE_SALT), mailing__kind=Kind.EMBARGO,
-            mailing__ended_at=None, contact__active=True,
-        )  # fmt: skip
+            pk=signed_id(token, _SHARE_SALT),
+            mailing__kind=Kind.EMBARGO,
+            mailing__ended_at=None,
+            contact__active=True,
+        )
         .select_related("mailing__release", "contact")
         .first()
     )
@@ -215,6 +217,7 @@ class PressOutbox:
     group_field = "mailing_id"
     recipient_field = "contact"
     recipient_state_field = "contact__active"
+    recipient_version = Value(0, output_field=IntegerField())  # contacts' links name the copy
 
     @staticmethod
     def recipient_ok(active):

@@ -89,7 +89,9 @@ def change(subscriber, all_releases, topics):
 
 
 def unsubscribe(subscriber):
-    """Stop every alert now; the address itself is deleted after SUBSCRIBER_RETENTION_DAYS."""
+    """Stop every alert now, and every link mailed so far (tokens.py); the address itself is
+    deleted after SUBSCRIBER_RETENTION_DAYS."""
     if subscriber.unsubscribed_at is None:
         subscriber.unsubscribed_at = timezone.now()
-        subscriber.save(update_fields=["unsubscribed_at"])
+        subscriber.link_version += 1
+        subscriber.save(update_fields=["unsubscribed_at", "link_version"])

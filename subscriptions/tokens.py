@@ -7,7 +7,9 @@ Manage and unsubscribe links are signed (HMAC-SHA256 with SECRET_KEY, through dj
 rather than stored: every alert repeats them, and a stored random token could not be put in
 100,000 mails without minting as many rows per release. Nothing in the database opens one, so a
 leaked dump gives no working link; SECRET_KEY_FALLBACKS keeps links working across a key change.
-A deleted subscriber's links stop working because the row they name is gone.
+Each carries the time it was made (SUBSCRIPTION_LINK_DAYS later it stops) and the subscriber's
+link version, which unsubscribing moves on. A deleted subscriber's links stop working because
+the row they name is gone.
 """
 
 import hashlib
@@ -62,10 +64,27 @@ def signed_id(token, salt, max_age=None):
     return pk if isinstance(pk, int) else None
 
 
-def manage_token(subscriber_id):
-    return sign_id(subscriber_id, _MANAGE_SALT)
+def manage_token(subscriber_id, version=0):
+    """The token of a subscriber's manage and unsubscribe links, at their link version."""
+    return signing.dumps([subscriber_id, version], salt=_MANAGE_SALT, compress=False)
 
 
-def subscriber_for(token):
-    """The subscriber a manage or unsubscribe token names (perhaps unsubscribed), or None."""
-    return Subscriber.objects.filter(pk=signed_id(token, _MANAGE_SALT)).first()
+def subscriber_for(token, *, any_version=False):
+    """The subscriber a manage or unsubscribe token names, or None: not ours, older than
+    SUBSCRIPTION_LINK_DAYS, or (unless `any_version`) made before they last unsubscribed."""
+    try:
+        named = signing.loads(
+            token, salt=_MANAGE_SALT, max_age=timedelta(days=settings.SUBSCRIPTION_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if isinstance(named, int):  # a link made before links carried a version: the first one
+        named = [named, 0]
+    if not (isinstance(named, list) and len(named) == 2
+            and all(type(part) is int for part in named)):  # fmt: skip
+        return None
+    pk, version = named
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber is None or not (any_version or subscriber.link_version == version):
+        return None
+    return subscriber

@@ -22,6 +22,7 @@ def _page(request, template, context=None, status=200):
     context = {
         "confirm_hours": settings.SUBSCRIPTION_CONFIRM_HOURS,
         "retention_days": settings.SUBSCRIBER_RETENTION_DAYS,
+        "link_days": settings.SUBSCRIPTION_LINK_DAYS,
         **(context or {}),
     }
     response = render(request, f"subscriptions/{template}", context, status=status)
@@ -48,22 +49,20 @@ def confirm(request, token):
         return _page(request, "link_expired.html", status=404)
     if request.method == "POST":
         signup.confirm(subscriber)
-        return _page(
-            request, "confirmed.html", {"manage_token": tokens.manage_token(subscriber.pk)}
-        )
+        token = tokens.manage_token(subscriber.pk, subscriber.link_version)
+        return _page(request, "confirmed.html", {"manage_token": token})
     return _page(request, "confirm.html")
 
 
-def _subscriber(token):
-    subscriber = tokens.subscriber_for(token)
-    if subscriber is None:
-        raise Http404("No such subscription.")
-    return subscriber
+def _link_expired(request):
+    return _page(request, "link_expired.html", {"manage_link": True}, status=404)
 
 
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
-    subscriber = _subscriber(token)
+    subscriber = tokens.subscriber_for(token)
+    if subscriber is None:
+        return _link_expired(request)
     if subscriber.unsubscribed_at:
         return _page(request, "unsubscribed.html", {"token": token})
     current = list(subscriber.topics.all())
@@ -81,7 +80,12 @@ def manage(request, token):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    subscriber = _subscriber(token)
+    subscriber = tokens.subscriber_for(token)
+    if subscriber is None:
+        left = tokens.subscriber_for(token, any_version=True)
+        if left is not None and left.unsubscribed_at:  # the click that unsubscribed, repeated
+            return _page(request, "unsubscribed.html", {"token": token})
+        return _link_expired(request)
     if request.method == "POST":
         signup.unsubscribe(subscriber)
         return _page(request, "unsubscribed.html", {"token": token})

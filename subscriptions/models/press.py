@@ -50,10 +50,10 @@ class PressMailing(models.Model):
         null=True, blank=True, help_text="The release's minute when this mail was made."
     )
     send_at = models.DateTimeField(default=timezone.now)
+    # Set when the release is withdrawn, deleted or scheduled anew (press.after_step).
     ended_at = models.DateTimeField(
         null=True, blank=True,
-        help_text="When the release was withdrawn, deleted or scheduled anew: from then on "
-                  "none of this mailing's copies is sent and its personal links do not open.",
+        help_text="Ended by a withdrawal or a new schedule: no copy goes, no link opens.",
     )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

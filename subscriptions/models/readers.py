@@ -64,6 +64,9 @@ class Subscriber(models.Model):
     # SHA-256 of the pending confirmation link's token; the token itself only ever is in the mail.
     confirm_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     confirm_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # In every manage and unsubscribe link; unsubscribing moves it on, so no link mailed
+    # before then opens the subscription again, also after the reader comes back.
+    link_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SubscriberQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """What operators see: JSON log lines with the request's id, a readiness check that names only
 what fails, and errors in Sentry when (and only when) SENTRY_DSN is set."""
 
+import contextlib
 import gzip
 import http.server
 import json
@@ -9,13 +10,17 @@ import os
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import brotli
 import pytest
 from django.test import override_settings
 
 from pressoffice import observability
-from tests.servers import free_port
+from tests.servers import free_port, wait_for_port
 from tests.support import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +150,139 @@ def test_errors_go_to_sentry_when_a_dsn_is_set_and_nowhere_otherwise():
     finally:
         server.shutdown()
     assert any(b"readable failure" in body for body in _Ingest.received)
+
+
+# Tokens in addresses -----------------------------------------------------------------------
+
+SECRET = "SeCrEtToKeN0123456789"
+
+
+def _tokenised_routes(patterns=None, prefix=""):
+    from django.urls import get_resolver
+
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if hasattr(entry, "url_patterns"):
+            yield from _tokenised_routes(entry.url_patterns, route)
+        elif "token" in getattr(entry.pattern, "converters", {}):
+            yield "/" + route.replace("<str:token>", SECRET).replace("<token>", SECRET)
+
+
+def test_every_address_with_a_token_is_one_the_scrubber_knows():
+    from pressoffice.scrubbing import scrub
+
+    routes = list(_tokenised_routes())
+    assert {"/unsubscribe/", "/preview/", "/embargoed/"} <= {r[: r.index(SECRET)] for r in routes}
+    for route in routes:
+        for written in (route, f"GET {route} HTTP/1.1", f"https://news.example.gov{route}?x=1",
+                        f"<WSGIRequest: GET '{route}'>", f"next={route}"):  # fmt: skip
+            assert SECRET not in scrub(written), written
+            assert "[token]" in scrub(written)
+    assert scrub("/admin/subscriptions/alert/") == "/admin/subscriptions/alert/"
+
+
+def _production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"SENTRY_DSN", "REDIS_URL"}}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "pressoffice.settings", "SECRET_KEY": "x" * 50, "DEBUG": "0",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1", "DATABASE_URL": "sqlite:///:memory:",
+        "PRESSOFFICE_ENV_FILE": "/nonexistent", "LOG_FORMAT": "json", "LOG_LEVEL": "INFO",
+        "SECURE_SSL_REDIRECT": "0", **extra,
+    }  # fmt: skip
+
+
+_VISITS = (
+    "from django.core.management import call_command\n"
+    "call_command('migrate', verbosity=0)\n"
+    "from django.test.utils import override_settings\n"
+    "override_settings(STORAGES={\n"
+    "    'default': {'BACKEND': 'django.core.files.storage.InMemoryStorage'},\n"
+    "    'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'},\n"
+    "}).enable()\n"
+    "from django.test import Client\n"
+    "c = Client(raise_request_exception=False)\n"
+    f"c.get('/unsubscribe/{SECRET}/', HTTP_REFERER='https://x.example/subscriptions/{SECRET}/')\n"
+    f"c.get('/subscribe/confirm/{SECRET}/')\n"
+    f"c.get('/embargoed/{SECRET}/')\n"
+    f"c.get('/preview/{SECRET}/')\n"
+    f"Client(enforce_csrf_checks=True).post('/subscriptions/{SECRET}/', {{'scope': 'all'}})\n"
+)
+
+
+def test_tokens_in_addresses_stay_out_of_the_log_lines():
+    """django.request's 404s, django.security.csrf's refusals and every JSON line, as the
+    production settings log them."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", _VISITS],
+        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    loggers = {line["logger"] for line in lines}
+    assert {"django.request", "django.security.csrf"} <= loggers
+    assert SECRET not in result.stderr
+    assert "/unsubscribe/[token]/" in result.stderr and "/subscriptions/[token]/" in result.stderr
+
+
+def test_gunicorns_access_log_shows_the_path_without_its_token(tmp_path):
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = _production_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1",
+                          CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [gunicorn, "-c", "deploy/gunicorn.conf.py", "pressoffice.wsgi"],
+            cwd=ROOT, env=env, stdout=output, stderr=output,
+        )  # fmt: skip
+        try:
+            wait_for_port(port, timeout=30)
+            for path in (f"/unsubscribe/{SECRET}/", f"/subscriptions/{SECRET}/?a=1",
+                         f"/preview/{SECRET}/"):  # fmt: skip
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}{path}",
+                    headers={"Host": "127.0.0.1", "X-Request-ID": "scrub-test-0001",
+                             "Referer": f"http://127.0.0.1/embargoed/{SECRET}/"},
+                )  # fmt: skip
+                with contextlib.suppress(urllib.error.HTTPError):  # a 404 is logged too
+                    urllib.request.urlopen(request, timeout=10).read()
+            deadline = time.monotonic() + 10
+            while log.read_text().count("scrub-test-0001") < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            server.terminate()
+            server.wait(15)
+    text = log.read_text()
+    assert text.count("scrub-test-0001") >= 3, text
+    assert SECRET not in text
+    assert '"GET /unsubscribe/[token]/ HTTP/1.1"' in text
+
+
+def test_sentry_events_carry_no_token_in_the_url_breadcrumbs_or_message():
+    port = free_port()
+    server = http.server.HTTPServer(("127.0.0.1", port), _Ingest)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    code = _VISITS + (
+        "import logging, sentry_sdk\n"
+        f"sentry_sdk.add_breadcrumb(category='httplib', message='GET /preview/{SECRET}/',\n"
+        f"                          data={{'url': 'https://x.example/embargoed/{SECRET}/'}})\n"
+        "with sentry_sdk.new_scope() as scope:\n"
+        "    scope.add_event_processor(lambda event, hint: {**event, 'request': {\n"
+        f"        'url': 'https://x.example/subscriptions/{SECRET}/', 'method': 'GET'}}}})\n"
+        f"    logging.getLogger('pressoffice.check').error('broke at /unsubscribe/{SECRET}/')\n"
+        "sentry_sdk.flush(5)\n"
+    )
+    _Ingest.received.clear()
+    try:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT,
+            env=_production_env(SENTRY_DSN=f"http://publickey@127.0.0.1:{port}/1"),
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    sent = b"".join(_Ingest.received)
+    assert b"broke at /unsubscribe/[token]/" in sent
+    assert b"/subscriptions/[token]/" in sent and b"/embargoed/[token]/" in sent
+    assert SECRET.encode() not in sent

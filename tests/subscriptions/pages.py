@@ -65,7 +65,8 @@ def form_defaults(response, containing=""):
     browser would post if the person pressed its button without changing anything. `data` maps
     a name to a value, or to a list of values when the form sends several."""
     page = response.content.decode()
-    html = next(chunk for chunk in re.findall(r"<form.*?</form>", page, re.S) if containing in chunk)
+    forms = re.findall(r"<form.*?</form>", page, re.S)
+    html = next(chunk for chunk in forms if containing in chunk)
     parser = _Forms()
     parser.feed(html)
     [form] = parser.forms

@@ -63,8 +63,10 @@ def test_a_test_alert_goes_only_to_the_publishers_own_address_and_is_audited(
     assert form.status_code == 200 and "me@office.example" in form.text
     action, data = form_defaults(form, containing='name="release"')
     # Whatever else is posted, the one address is the signed-in person's own.
-    done = client.post(action or "/admin/subscriptions/alert/test/",
-                       {**data, "release": release.pk, "email": "someone@elsewhere.example"})
+    done = client.post(
+        action or "/admin/subscriptions/alert/test/",
+        {**data, "release": release.pk, "email": "someone@elsewhere.example"},
+    )
     assert done.status_code == 302
     deliver()
     [mail] = smtp.messages

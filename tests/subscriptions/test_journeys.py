@@ -123,8 +123,7 @@ def test_a_publisher_sends_a_release_to_the_press_with_the_add_forms_defaults(
     press = PressList.objects.create(name="Pentagon press corps")
     press.contacts.add(PressContact.objects.create(name="Ada", email="ada@press.example"))
     release = make_release(status=Status.DRAFT, publish_at=None, title="Ship joins the fleet")
-    minute = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0,
-                                                                             microsecond=0)
+    minute = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     step_in_admin(publisher, release, "schedule", when=minute.strftime("%Y-%m-%dT%H:%M"))
     assert release.state == "scheduled"
     client.force_login(publisher)
@@ -135,7 +134,7 @@ def test_a_publisher_sends_a_release_to_the_press_with_the_add_forms_defaults(
     assert done.status_code == 302
     deliver()
     [copy] = smtp.to("ada@press.example")
-    assert copy["Subject"].startswith("EMBARGOED UNTIL ") and "Ship joins the fleet" in copy[
-        "Subject"
-    ]
+    assert (
+        copy["Subject"].startswith("EMBARGOED UNTIL ") and "Ship joins the fleet" in copy["Subject"]
+    )
     assert client.get(link_in(copy, "/embargoed/")).status_code == 200

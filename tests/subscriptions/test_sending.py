@@ -44,7 +44,13 @@ def edit_in_admin(client, user, release, **changes):
     "Navy commissions a ship\r\n", "Navy\x85commissions\x0ba\x1fship",
 ])  # fmt: skip
 def test_a_headline_with_a_line_break_is_saved_on_one_line_and_its_alert_goes_out(
-    typed, client, publisher, make_release, readers, smtp, deliver,
+    typed,
+    client,
+    publisher,
+    make_release,
+    readers,
+    smtp,
+    deliver,
     django_capture_on_commit_callbacks,
 ):
     release = make_release(status=Status.DRAFT, publish_at=None,
