@@ -10,7 +10,7 @@ workers on the new code and lets the old ones finish their requests.
 import multiprocessing
 import os
 
-from gunicorn.glogging import Logger
+from gunicorn.glogging import Logger, SafeAtoms
 
 # gunicorn puts the project folder (its working directory) on the path before reading this.
 from pressoffice.scrubbing import ScrubTokens, scrub
@@ -35,19 +35,24 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}i)s'
 
 
+class ScrubbedAtoms(SafeAtoms):
+    """The values an access line prints, each as it is looked up (only those the format names),
+    with the token of a subscriber's, the press's or a reviewer's link hidden."""
+
+    def __getitem__(self, name):
+        return scrub(super().__getitem__(name))
+
+
 class ScrubbedLogger(Logger):
-    """gunicorn's logger, printing a subscriber's, the press's or a reviewer's link with its
-    token hidden: in the request line, in any header or path a format may add, and in the
-    error log ("Error handling request GET /unsubscribe/…")."""
+    """gunicorn's logger with tokens hidden in access lines (the request line, and any header
+    or path a format may add) and in the error log ("Error handling request GET …")."""
+
+    atoms_wrapper_class = ScrubbedAtoms
 
     def setup(self, cfg):
         super().setup(cfg)
         if not any(isinstance(each, ScrubTokens) for each in self.error_log.filters):  # reload
             self.error_log.addFilter(ScrubTokens())
-
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {name: scrub(value) for name, value in atoms.items()}
 
 
 logger_class = ScrubbedLogger
