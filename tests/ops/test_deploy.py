@@ -207,6 +207,15 @@ def test_readiness_answers_only_the_load_balancer_and_this_machine(site):
     assert _get(site, "/news/", source="127.0.0.2").status == 200
 
 
+def test_readers_never_see_the_surrogate_keys(site):
+    for path in ("/", "/news/", "/news/feed/", "/sitemap.xml"):
+        for _ in range(2):  # the render, then the page cache's hit
+            response = _get(site, path)
+            assert response.status == 200
+            assert "Surrogate-Key" not in response.headers, path
+            assert not any("release:" in value for value in response.headers.values()), path
+
+
 def test_systemd_units_verify(tmp_path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
