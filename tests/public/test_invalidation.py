@@ -10,7 +10,7 @@ import threading
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from articles.editorial.workflow import add_correction, take_step
 from articles.models import PublicChange, Release
@@ -211,6 +211,8 @@ def test_pages_name_what_they_show_for_a_cdn_to_purge_without_counting_releases(
         committed(site["b"].save)
         purge = _purge_keys("--since", str(seen))
         assert purge[f"release:{b}"] == named[f"release:{b}"] and "site" not in purge
+    with pytest.raises(CommandError, match="Name some keys"):
+        call_command("cdn_keys")
 
 
 @pytest.mark.parametrize(
