@@ -4,6 +4,11 @@ manifest of checksums; and the way back, into an empty database and storage only
     manage.py backup /var/backups/pressoffice       # writes <dir>/pressoffice-<UTC time>/
     manage.py restore /var/backups/pressoffice/pressoffice-20261202T0300Z [--force]
 
+A backup is only as trustworthy as the place it is kept, so the manifest is signed
+(HMAC-SHA256) with BACKUP_KEY, a key that lives in the environment and never in a backup: a
+restore believes a manifest's names and checksums only when the signature holds, and even then
+reads nothing but the database file and files under media/ inside the backup's own folder.
+
 The database is dumped first (PostgreSQL: `pg_dump` custom format, one snapshot; SQLite: the
 online backup API), then the media are copied through the storage API, from the disk or a
 bucket alike. A photo uploaded while the media are copied may be in the copy without its row;
@@ -13,12 +18,13 @@ that (the photo's row survives, its files do not).
 
 import datetime
 import hashlib
+import hmac
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import File
@@ -27,6 +33,9 @@ from django.db import connection
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.hmac"
+DATABASE_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
+MIN_KEY_LENGTH = 32
 
 
 class BackupError(Exception):
@@ -39,6 +48,70 @@ def _sha256(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _key():
+    """BACKUP_KEY as bytes, or a BackupError that says how to set it."""
+    key = settings.BACKUP_KEY
+    if not key:
+        raise BackupError(
+            "BACKUP_KEY is not set: backups are signed with it. Set it in the environment "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))') and keep a copy "
+            "apart from the backups"
+        )
+    if len(key) < MIN_KEY_LENGTH:
+        raise BackupError(f"BACKUP_KEY must be at least {MIN_KEY_LENGTH} characters long")
+    return key.encode()
+
+
+def _signature(raw):
+    return hmac.new(_key(), raw, hashlib.sha256).hexdigest()
+
+
+def _check_signature(folder, raw):
+    try:
+        signature = (folder / SIGNATURE).read_text().strip()
+    except OSError:
+        raise BackupError(
+            f"{folder} has no signature ({SIGNATURE}): it was written before backups were "
+            "signed, or the signature was removed. Restore it with --unsigned only if you "
+            "know where it has been"
+        ) from None
+    if not hmac.compare_digest(signature, _signature(raw)):
+        raise BackupError(
+            f"{MANIFEST} is not signed with this BACKUP_KEY: it was changed after the backup "
+            "was written, or written under another key; nothing was restored"
+        )
+
+
+def _checked_names(manifest):
+    """The manifest's file names, once each is one this version writes: the database file, or a
+    relative, normalised path under media/. Anything else is refused before a file is read."""
+    try:
+        vendor, database_file = manifest["database"]["vendor"], manifest["database"]["file"]
+        names = list(manifest["files"])
+    except (KeyError, TypeError):
+        raise BackupError(f"{MANIFEST} is not the manifest of a backup") from None
+    expected = DATABASE_FILES.get(vendor)
+    for name in [database_file, *names]:
+        path = PurePosixPath(name) if isinstance(name, str) else None
+        allowed = (
+            path is not None
+            and not path.is_absolute()
+            and name == path.as_posix()
+            and "\\" not in name
+            and "\0" not in name
+            and not {".", ".."} & set(path.parts)
+            and (name == expected or (path.parts[0] == "media" and len(path.parts) > 1))
+        )
+        if not allowed:
+            raise BackupError(
+                f"the backup names a file it may not: {name!r} (only {expected or 'the database'}"
+                " and files under media/, inside the backup); nothing was changed"
+            )
+    if database_file not in names:
+        raise BackupError(f"{database_file} is missing from the backup")
+    return names
 
 
 def _media_names(storage, folder=""):
@@ -74,19 +147,19 @@ def _run(command, env=None):
 
 def backup(into):
     """Write a snapshot under `into`; returns its folder."""
+    _key()  # before anything is written
     created = datetime.datetime.now(datetime.UTC)
     folder = Path(into) / f"pressoffice-{created:%Y%m%dT%H%M%S%fZ}"
     partial = folder.with_name(folder.name + ".partial")
     partial.mkdir(parents=True)
     try:
         db = settings.DATABASES["default"]
+        database_file = DATABASE_FILES.get(connection.vendor)
         if connection.vendor == "postgresql":
-            database_file = "database.dump"
             args, env = _postgres_args(db)
             _run(["pg_dump", "--format=custom", "--no-owner", "--file",
                   str(partial / database_file), *args], env)  # fmt: skip
         elif connection.vendor == "sqlite":
-            database_file = "database.sqlite3"
             connection.ensure_connection()
             with sqlite3.connect(partial / database_file) as target:
                 connection.connection.backup(target)  # a consistent copy while others write
@@ -108,7 +181,9 @@ def backup(into):
             "database": {"vendor": connection.vendor, "file": database_file},
             "files": files,
         }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        raw = json.dumps(manifest, indent=2).encode()
+        (partial / MANIFEST).write_bytes(raw)
+        (partial / SIGNATURE).write_text(_signature(raw) + "\n")
         partial.rename(folder)  # whole, or not there at all
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -116,20 +191,32 @@ def backup(into):
     return folder
 
 
-def verify(folder):
-    """The manifest, once every file in it is present with its checksum; else BackupError."""
+def verify(folder, unsigned=False):
+    """The manifest, once its signature holds (unless `unsigned`), its names are ones a backup
+    writes, and every file in it is present with its checksum; else BackupError."""
     folder = Path(folder)
+    if not unsigned:
+        _key()
     try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError) as error:
+        raw = (folder / MANIFEST).read_bytes()
+    except OSError as error:
         raise BackupError(f"{folder} has no readable {MANIFEST}: {error}") from None
-    if manifest.get("format") != FORMAT:
+    if not unsigned:
+        _check_signature(folder, raw)
+    try:
+        manifest = json.loads(raw)
+    except ValueError as error:
+        raise BackupError(f"{folder} has no readable {MANIFEST}: {error}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{folder} is a backup in a format this version cannot read")
-    for name, checksum in manifest["files"].items():
+    root = folder.resolve()
+    for name in _checked_names(manifest):
         path = folder / name
         if not path.is_file():
             raise BackupError(f"{name} is missing from the backup")
-        if _sha256(path) != checksum:
+        if path.is_symlink() or not path.resolve().is_relative_to(root):
+            raise BackupError(f"{name} leads outside the backup; nothing was changed")
+        if _sha256(path) != manifest["files"][name]:
             raise BackupError(f"{name} does not match its checksum: the backup is damaged")
     return manifest
 
@@ -147,11 +234,12 @@ def _database_is_empty():
     return True
 
 
-def restore(folder, force=False):
+def restore(folder, force=False, unsigned=False):
     """Bring a verified backup back. Refuses a database or storage that holds anything unless
-    `force`; then what is there is replaced."""
+    `force`; then what is there is replaced. Once the database is replaced, the change log is
+    numbered on whatever happens to the media, or servers would keep serving old pages."""
     folder = Path(folder)
-    manifest = verify(folder)
+    manifest = verify(folder, unsigned=unsigned)
     vendor = manifest["database"]["vendor"]
     if vendor != connection.vendor:
         raise BackupError(f"this is a {vendor} backup; the target database is {connection.vendor}")
@@ -160,7 +248,15 @@ def restore(folder, force=False):
             raise BackupError("the target database is not empty (use --force to replace it)")
         if _media_names(default_storage):
             raise BackupError("the target media storage is not empty (use --force to replace it)")
-    database_file = folder / manifest["database"]["file"]
+    _restore_database(vendor, folder / manifest["database"]["file"])
+    try:
+        _restore_media(folder, manifest)
+    finally:
+        _announce_restore()
+    return manifest
+
+
+def _restore_database(vendor, database_file):
     if vendor == "postgresql":
         connection.close()
         args, env = _postgres_args(settings.DATABASES["default"])
@@ -170,18 +266,25 @@ def restore(folder, force=False):
         connection.ensure_connection()
         with sqlite3.connect(database_file) as source:
             source.backup(connection.connection)
+
+
+def _restore_media(folder, manifest):
     for name in manifest["files"]:
         if not name.startswith("media/"):
             continue
         stored = name.removeprefix("media/")
-        if default_storage.exists(stored):
-            default_storage.delete(stored)
-        with open(folder / name, "rb") as source:
-            saved = default_storage.save(stored, File(source))
+        try:
+            if default_storage.exists(stored):
+                default_storage.delete(stored)
+            with open(folder / name, "rb") as source:
+                saved = default_storage.save(stored, File(source))
+        except Exception as error:  # a disk or a bucket alike: the operator's next step is the same
+            raise BackupError(
+                f"the database is restored, but copying the media stopped at {stored} ({error}); "
+                "run the restore again with --force"
+            ) from error
         if saved != stored:
             raise BackupError(f"{stored} was stored as {saved}: the storage renamed it")
-    _announce_restore()
-    return manifest
 
 
 def _announce_restore():

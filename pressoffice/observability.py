@@ -10,6 +10,8 @@ import datetime
 import json
 import logging
 import re
+import threading
+import time
 import uuid
 from contextvars import ContextVar
 
@@ -83,7 +85,12 @@ class JsonFormatter(logging.Formatter):
 # Readiness -------------------------------------------------------------------------------------
 
 READY_CHECK_SECONDS = 2.0
+# Each check opens a database connection and asks the bucket: a burst of calls (a deploy
+# script's loop, several load balancers) shares one answer for this long, per process.
+READY_CACHE_SECONDS = 1.0
 _checks = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="readyz")
+_recent = {"at": None, "failing": None}
+_recent_lock = threading.Lock()
 
 
 def _database():
@@ -122,11 +129,28 @@ def readiness():
     return failing
 
 
+def recent_readiness():
+    """readiness(), asked at most once per READY_CACHE_SECONDS in this process; callers that
+    arrive while a check runs wait for its answer instead of starting their own."""
+    with _recent_lock:
+        at = _recent["at"]
+        if at is None or time.monotonic() - at >= READY_CACHE_SECONDS:
+            _recent["failing"] = readiness()
+            _recent["at"] = time.monotonic()
+        return _recent["failing"]
+
+
+def forget_readiness():
+    """The next call checks again (tests)."""
+    with _recent_lock:
+        _recent["at"] = None
+
+
 @never_cache
 def readyz(request):
     """For load balancers and deploys: 503 naming the database or storage when either fails;
     a failing cache only makes pages slower, so it is named but the answer stays 200."""
-    failing = [name for name, failed in readiness().items() if failed]
+    failing = [name for name, failed in recent_readiness().items() if failed]
     vital = [name for name in failing if not name.startswith("cache ")]
     if vital:
         return JsonResponse({"status": "unavailable", "failing": failing}, status=503)

@@ -345,6 +345,9 @@ STORAGES = {
     },
 }
 
+# Signs each backup's manifest (pressoffice/backups.py); the commands refuse to run without it.
+BACKUP_KEY = env("BACKUP_KEY", "")
+
 TAGGIT_CASE_INSENSITIVE = True
 
 # Uploads: photos are checked against these before anything is stored (articles/photos/uploads.py).

@@ -68,3 +68,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files from the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Backups are signed with their own key (pressoffice/backups.py); a fresh one for each run.
+BACKUP_KEY = secrets.token_urlsafe(32)

@@ -39,6 +39,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 
 from articles.public import freshness
+from articles.public.invalidation import cdn_key
 
 logger = logging.getLogger(__name__)
 
@@ -364,4 +365,4 @@ class PublicPageCacheMiddleware:
         and may purge it by the same keys (docs/caching in the README)."""
         seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(freshness.valid_until(now)))
         patch_cache_control(response, public=True, max_age=seconds)
-        response["Surrogate-Key"] = " ".join(sorted({freshness.SITE, *keys}))
+        response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {freshness.SITE, *keys})))

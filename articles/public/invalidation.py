@@ -1,7 +1,9 @@
 """Which public pages a change touches, named as surrogate keys and logged in the change's own
 transaction (articles/models/changes.py). Cached pages and fragments carry the keys they show
 (articles/public/freshness.py), so a change makes exactly those entries stale; the same keys go
-out in the `Surrogate-Key` header for a CDN that purges by key.
+out in the `Surrogate-Key` header for a CDN that purges by key, each as `cdn_key(key)`: an
+HMAC under SECRET_KEY, so the header names no release id and its gaps count no hidden release;
+`manage.py cdn_keys` gives a purger the same names.
 
 The keys:
 - `site`: everything (the office, follow links, a tag's name); every entry depends on it.
@@ -17,6 +19,11 @@ The keys:
 A release that is not live before or after a save touches no page at all.
 """
 
+import functools
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -40,6 +47,17 @@ def release_key(pk):
 
 def tag_key(pk):
     return f"tag:{pk}"
+
+
+def cdn_key(key):
+    """The name a CDN knows `key` by: opaque, the same on every server sharing SECRET_KEY."""
+    return _opaque(settings.SECRET_KEY, key)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few keys go out on every cached page
+def _opaque(secret, key):
+    digest = hmac.new(secret.encode(), f"surrogate-key:{key}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
 
 
 def record(keys):

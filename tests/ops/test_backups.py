@@ -3,6 +3,7 @@ keep a restore from overwriting a live site or trusting a damaged backup."""
 
 import datetime
 import hashlib
+import hmac
 import json
 import re
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from reversion.models import Version
@@ -162,3 +164,154 @@ def test_after_a_restore_no_server_serves_what_it_cached_before(
     PublicChange.objects.start_over()  # what restore does last
     page = client.get("/news/")
     assert page["X-Page-Cache"] == "miss" and "As restored" in page.text
+
+
+def _resign(folder, manifest):
+    """Rewrite a manifest the way someone holding the backup key would: still authentic."""
+    raw = json.dumps(manifest, indent=2).encode()
+    (folder / "manifest.json").write_bytes(raw)
+    signature = hmac.new(settings.BACKUP_KEY.encode(), raw, hashlib.sha256).hexdigest()
+    (folder / "manifest.hmac").write_text(signature)
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _planted(folder, name, content=b"not part of the backup"):
+    """A file beside (or inside) the backup, listed in the manifest with its true checksum."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    manifest["files"][name] = hashlib.sha256(content).hexdigest()
+    return manifest
+
+
+@pytest.mark.parametrize(
+    "name", ["media/../../outside.txt", "../outside.txt", "elsewhere/notes.txt"]
+)
+def test_a_restore_refuses_a_name_outside_the_backup_before_touching_anything(
+    make_release, library_image, tmp_path, name
+):
+    release = make_release("As backed up")
+    library_image()
+    call_command("backup", str(tmp_path / "backups"))
+    [folder] = (tmp_path / "backups").iterdir()
+    Release.objects.filter(pk=release.pk).update(title="Edited since")
+    media = _media_checksums()
+    _resign(folder, _planted(folder, name))
+    with pytest.raises(CommandError, match=re.escape(repr(name))):
+        call_command("restore", str(folder), force=True)
+    assert Release.objects.get().title == "Edited since", "the database was not replaced"
+    assert _media_checksums() == media, "nor the media"
+
+
+@pytest.mark.parametrize("where", ["/etc/hostname", "media//x", "media/./x"])
+def test_a_restore_refuses_absolute_and_unnormal_names(make_release, tmp_path, where):
+    make_release("As backed up")
+    call_command("backup", str(tmp_path))
+    [folder] = tmp_path.iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"][where] = "0" * 64
+    _resign(folder, manifest)
+    with pytest.raises(CommandError, match="may not"):
+        call_command("restore", str(folder), force=True)
+    manifest["files"].pop(where)
+    manifest["database"]["file"] = "../database.sqlite3"
+    _resign(folder, manifest)
+    with pytest.raises(CommandError, match="may not"):
+        call_command("restore", str(folder), force=True)
+    assert Release.objects.get().title == "As backed up"
+
+
+def test_a_restore_refuses_a_manifest_changed_without_the_backup_key(
+    make_release, tmp_path, settings
+):
+    release = make_release("As backed up")
+    call_command("backup", str(tmp_path))
+    [folder] = tmp_path.iterdir()
+    Release.objects.filter(pk=release.pk).update(title="Edited since")
+    # A file slipped into the backup, listed with its true checksum, but not signed.
+    manifest = _planted(folder, "media/renditions/x/480.webp", b"slipped in")
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    with pytest.raises(CommandError, match="not signed with this BACKUP_KEY"):
+        call_command("restore", str(folder), force=True)
+    (folder / "manifest.hmac").unlink()
+    with pytest.raises(CommandError, match="no signature"):
+        call_command("restore", str(folder), force=True)
+    assert Release.objects.get().title == "Edited since"
+    assert not Path(settings.MEDIA_ROOT, "renditions/x/480.webp").exists()
+
+
+def test_a_backup_written_under_another_key_is_refused(make_release, tmp_path, settings):
+    make_release("As backed up")
+    call_command("backup", str(tmp_path))
+    [folder] = tmp_path.iterdir()
+    settings.BACKUP_KEY = "another-key-" + "z" * 40
+    with pytest.raises(CommandError, match="not signed with this BACKUP_KEY"):
+        call_command("restore", str(folder), force=True)
+
+
+def test_backup_and_restore_need_a_backup_key(make_release, tmp_path, settings):
+    make_release("Here")
+    settings.BACKUP_KEY = ""
+    with pytest.raises(CommandError, match="BACKUP_KEY is not set"):
+        call_command("backup", str(tmp_path))
+    assert list(tmp_path.iterdir()) == [], "nothing written"
+    with pytest.raises(CommandError, match="BACKUP_KEY is not set"):
+        call_command("restore", str(tmp_path / "any"))
+    settings.BACKUP_KEY = "short"
+    with pytest.raises(CommandError, match="at least 32 characters"):
+        call_command("backup", str(tmp_path))
+
+
+def test_a_restore_that_fails_in_the_media_still_numbers_the_change_log_on(
+    make_release, library_image, tmp_path, monkeypatch
+):
+    make_release("As backed up")
+    library_image()
+    call_command("backup", str(tmp_path))
+    [folder] = tmp_path.iterdir()
+    before = PublicChange.objects.latest_seq()
+    saves = []
+
+    def disk_full(name, content, *args, **kwargs):
+        saves.append(name)
+        if len(saves) == 2:
+            raise OSError(28, "No space left on device")
+        return original(name, content, *args, **kwargs)
+
+    original = default_storage.save
+    monkeypatch.setattr(default_storage, "save", disk_full)
+    with pytest.raises(CommandError, match="No space left on device"):
+        call_command("restore", str(folder), force=True)
+    assert PublicChange.objects.latest_seq() > before + 1000, "numbered on past every server"
+    assert PublicChange.objects.filter(key="site", seq=PublicChange.objects.latest_seq()).exists()
+
+
+def test_an_unsigned_backup_restores_only_when_asked_and_still_within_its_folder(
+    make_release, tmp_path, settings
+):
+    release = make_release("As backed up")
+    call_command("backup", str(tmp_path / "backups"))
+    [folder] = (tmp_path / "backups").iterdir()
+    (folder / "manifest.hmac").unlink()  # as a backup written before backups were signed
+    Release.objects.filter(pk=release.pk).update(title="Edited since")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps(_planted(folder, "media/../../x.txt")))
+    with pytest.raises(CommandError, match="may not"):
+        call_command("restore", str(folder), force=True, unsigned=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside the backup")
+    linked = dict(manifest, files={**manifest["files"], "media/link.txt": _sha(secret)})
+    (folder / "media").mkdir(exist_ok=True)
+    (folder / "media/link.txt").symlink_to(secret)
+    (folder / "manifest.json").write_text(json.dumps(linked))
+    with pytest.raises(CommandError, match="leads outside the backup"):
+        call_command("restore", str(folder), force=True, unsigned=True)
+    (folder / "media/link.txt").unlink()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    settings.BACKUP_KEY = ""  # a key that was lost with the machine
+    call_command("restore", str(folder), force=True, unsigned=True)
+    assert Release.objects.get().title == "As backed up"

@@ -124,12 +124,14 @@ class _Response:
         return self.headers.get_all("Set-Cookie") or []
 
 
-def _get(site, path, method="GET", body=None, headers=None, plain=False):
+def _get(site, path, method="GET", body=None, headers=None, plain=False, source="127.0.0.1"):
+    """A request from the client address `source` (any 127.x address is loopback here)."""
+    where = {"timeout": 30, "source_address": (source, 0)}
     if plain:
-        connection = http.client.HTTPConnection("localhost", site["http"], timeout=30)
+        connection = http.client.HTTPConnection("localhost", site["http"], **where)
     else:
         connection = http.client.HTTPSConnection(
-            "localhost", site["https"], context=site["tls"], timeout=30
+            "localhost", site["https"], context=site["tls"], **where
         )
     try:
         connection.request(method, path, body=body, headers=headers or {})
@@ -193,6 +195,25 @@ def test_staff_sign_in_is_rate_limited_per_address(site):
     ]  # fmt: skip
     assert 429 in statuses and statuses[0] != 429
     assert _get(site, "/accounts/login/").status == 200, "reading the page is not limited"
+
+
+def test_readiness_answers_only_the_load_balancer_and_this_machine(site):
+    """127.0.0.2 is a loopback address too, but not one the site's allow list names: it stands
+    for any reader."""
+    assert _get(site, "/readyz/").status == 200
+    refused = _get(site, "/readyz/", source="127.0.0.2")
+    assert refused.status == 403 and b"ready" not in refused.body
+    assert _get(site, "/healthz/", source="127.0.0.2").status == 200, "liveness stays open"
+    assert _get(site, "/news/", source="127.0.0.2").status == 200
+
+
+def test_readers_never_see_the_surrogate_keys(site):
+    for path in ("/", "/news/", "/news/feed/", "/sitemap.xml"):
+        for _ in range(2):  # the render, then the page cache's hit
+            response = _get(site, path)
+            assert response.status == 200
+            assert "Surrogate-Key" not in response.headers, path
+            assert not any("release:" in value for value in response.headers.values()), path
 
 
 def test_systemd_units_verify(tmp_path):

@@ -1,6 +1,7 @@
 """What operators see: JSON log lines with the request's id, a readiness check that names only
 what fails, and errors in Sentry when (and only when) SENTRY_DSN is set."""
 
+import concurrent.futures
 import contextlib
 import gzip
 import http.server
@@ -17,13 +18,21 @@ from pathlib import Path
 
 import brotli
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from pressoffice import observability
 from tests.servers import free_port, wait_for_port
 from tests.support import ROOT
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_readiness():
+    """Each test asks for itself, and leaves no failing answer for the next."""
+    observability.forget_readiness()
+    yield
+    observability.forget_readiness()
 
 
 def test_every_response_carries_a_request_id_and_a_proxys_good_one_is_kept(client):
@@ -63,6 +72,42 @@ def test_log_lines_are_json_with_the_request_id(client, monkeypatch):
     assert outside["release"] == 7 and "ValueError: broken" in outside["exception"]
 
 
+def test_a_burst_of_readyz_calls_costs_one_check_and_a_failure_shows_after_the_window(
+    client, monkeypatch
+):
+    checks = []
+    real = observability._database
+    monkeypatch.setattr(observability, "_database", lambda: checks.append(1) or real())
+    monkeypatch.setattr(observability, "READY_CACHE_SECONDS", 30)
+    answers = [client.get("/readyz/") for _ in range(20)]
+    assert [answer.status_code for answer in answers] == [200] * 20
+    assert len(checks) == 1, "one database connection for the whole burst"
+
+    def refuse():
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(observability, "_database", refuse)
+    monkeypatch.setattr(observability, "READY_CACHE_SECONDS", 0.2)
+    time.sleep(0.25)
+    answer = client.get("/readyz/")
+    assert answer.status_code == 503 and answer.json()["failing"] == ["database"]
+
+
+def test_readyz_calls_that_arrive_during_a_check_wait_for_its_answer(monkeypatch):
+    checks = []
+    real = observability._database
+
+    def slow():
+        checks.append(1)
+        time.sleep(0.3)
+        real()
+
+    monkeypatch.setattr(observability, "_database", slow)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: Client().get("/readyz/"), range(8)))
+    assert [answer.status_code for answer in answers] == [200] * 8 and len(checks) == 1
+
+
 def test_readyz_names_only_what_fails(client, monkeypatch, tmp_path):
     assert client.get("/readyz/").json() == {"status": "ready"}
 
@@ -70,6 +115,7 @@ def test_readyz_names_only_what_fails(client, monkeypatch, tmp_path):
         raise OSError("bucket unreachable")
 
     monkeypatch.setattr(observability.default_storage, "exists", refuse)
+    observability.forget_readiness()  # as after READY_CACHE_SECONDS
     answer = client.get("/readyz/")
     assert answer.status_code == 503
     assert answer.json() == {"status": "unavailable", "failing": ["storage"]}

@@ -1,5 +1,5 @@
-"""manage.py restore FOLDER [--force]: a backup back into an empty database and storage, after
-checking every checksum (pressoffice/backups.py)."""
+"""manage.py restore FOLDER [--force] [--unsigned]: a backup back into an empty database and
+storage, after checking its signature, its names and every checksum (pressoffice/backups.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,10 +17,16 @@ class Command(BaseCommand):
             action="store_true",
             help="replace what the database and the media storage hold now",
         )
+        parser.add_argument(
+            "--unsigned",
+            action="store_true",
+            help="restore without checking the manifest's signature against BACKUP_KEY (a backup "
+            "written before backups were signed, or under a key you no longer have)",
+        )
 
-    def handle(self, folder, force=False, **options):
+    def handle(self, folder, force=False, unsigned=False, **options):
         try:
-            manifest = restore(folder, force=force)
+            manifest = restore(folder, force=force, unsigned=unsigned)
         except (BackupError, *STORAGE_ERRORS) as error:
             raise CommandError(f"Restore stopped: {error}") from None
         self.stdout.write(
