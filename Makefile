@@ -32,8 +32,8 @@ checkers: $(CHECKERS)/node_modules/.installed
 
 run: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
 	@$(PY) manage.py create_demo_admin
+	$(PY) manage.py seed_demo
 	@echo "Site: http://127.0.0.1:8000/ (a worker beside it sends mail; in DEBUG it prints it)"
 	@$(PY) manage.py deliver & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000

@@ -1,36 +1,104 @@
 """seed_demo and create_demo_admin, the commands behind `make run`."""
 
+import dataclasses
 import re
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import Client, RequestFactory
+from django.utils import timezone
+from reversion.models import Version
 from taggit.models import Tag
 
-from articles.models import Office, Release, SocialLink
+from articles.editorial import workflow
+from articles.management.commands import seed_demo
+from articles.models import AuditEntry, Office, Release, SocialLink
 from articles.states import State
 
 pytestmark = pytest.mark.django_db
 
 
+def demo_rows():
+    return seed_demo.RELEASES + seed_demo.routine_releases()
+
+
 def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client):
     call_command("seed_demo", stdout=StringIO())
+    steps_taken = AuditEntry.objects.count()
     call_command("seed_demo", stdout=StringIO())
+    assert AuditEntry.objects.count() == steps_taken, "a second run takes no step"
     releases = list(Release.objects.all())
-    assert len(releases) == 12 + 36
-    states = {release.state for release in releases}
-    assert {State.LIVE, State.SCHEDULED, State.DRAFT, State.WITHDRAWN} <= states
+    rows = demo_rows()
+    assert len(releases) == len(rows)
+    assert {release.title: release.state for release in releases} == {
+        row.title: row.state for row in rows
+    }
+    assert set(State) - {State.DELETED} <= {row.state for row in rows}, "every state but deleted"
     assert {release.kind for release in releases} == set(Release.Kind.values)
     assert Office.objects.get().is_default
     assert SocialLink.objects.filter(active=True).count() == 3
     home = client.get("/").text
     assert "Follow us on" in home
-    assert Release.objects.live().count() == 9 + 36
+    assert Release.objects.live().count() == sum(row.state == State.LIVE for row in rows)
     for release in Release.objects.exclude(pk__in=Release.objects.live()):
         assert client.get(release.get_absolute_url()).status_code == 404
+
+
+def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher():
+    """Each demo release took the workflow's own steps, as the demo's people: the record (audit
+    trail, revisions, numbers) is a newsroom's, and a change to the workflow shows in the demo."""
+    call_command("seed_demo", stdout=StringIO())
+    live_press = Release.objects.live().filter(kind=Release.Kind.PRESS_RELEASE)
+    assert live_press.count() >= 5
+    for release in live_press:
+        year = f"{timezone.localtime(release.publish_at).year % 100:02d}"
+        assert re.fullmatch(rf"No\. \d+-{year}", release.release_number), release.release_number
+        trail = list(release.audit_entries.order_by("at", "id").select_related("user"))
+        assert [(e.action, e.user.username) for e in trail[:2]] == [
+            (workflow.STEPS["submit"].label, "writer"),
+            (workflow.STEPS["publish"].label, "publisher"),
+        ]
+        assert (trail[1].from_state, trail[1].to_state) == (State.IN_REVIEW, State.LIVE)
+        versions = Version.objects.get_for_object(release).order_by("pk")
+        assert versions.count() >= 3 and versions.first().revision.user.username == "writer"
+    # Numbered in the order they were published, each year from 1.
+    by_year = {}
+    for release in live_press.order_by("publish_at"):
+        number, year = release.release_number.removeprefix("No. ").split("-")
+        by_year.setdefault(year, []).append(int(number))
+    assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in by_year.values())
+    # Months of routine releases, not all published at the minute the demo was loaded.
+    assert len(Release.objects.live().month_counts()) >= 6
+    withdrawn = Release.objects.get(status=Release.Status.WITHDRAWN)
+    assert withdrawn.audit_entries.filter(action=workflow.STEPS["withdraw"].label).exists()
+    scheduled = Release.objects.in_state(State.SCHEDULED).get()
+    assert scheduled.audit_entries.filter(action=workflow.STEPS["schedule"].label).exists()
+    corrected = Release.objects.live().filter(corrections__isnull=False).distinct()
+    assert corrected.count() == 1
+    assert corrected.get().audit_entries.filter(action="Correction added").exists()
+
+
+def test_the_editor_shows_a_demo_release_number(client):
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(get_user_model().objects.get(username="publisher"))
+    release = Release.objects.live().filter(kind=Release.Kind.PRESS_RELEASE).first()
+    page = client.get(f"/admin/articles/release/{release.pk}/change/").text
+    shown = re.search(r"Release number:</label>\s*<div class=\"readonly\">([^<]*)<", page)
+    assert shown and shown[1] == release.release_number and release.release_number
+
+
+def test_a_step_the_workflow_refuses_stops_the_seed_with_a_clear_message(monkeypatch):
+    """Were publishing to need another step first, the demo would say so instead of going
+    around it."""
+    publish = workflow.STEPS["publish"]
+    stricter = dataclasses.replace(publish, from_states=frozenset({State.DRAFT}))
+    monkeypatch.setitem(workflow.STEPS, "publish", stricter)
+    with pytest.raises(CommandError, match="cannot be: Publish now"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not Release.objects.exists(), "nothing is half-seeded"
 
 
 def test_the_demo_shows_pagination_archive_months_and_well_used_topics(client):

@@ -19,6 +19,10 @@ see whether the test still passes.
 6. Change lists' row headers (the <th> holding each row's link) without scope="row"
    (HTML_CodeSniffer H63): the same script adds it; the cells are built in Python by Django's
    items_for_result, out of a template's reach.
+7. A read-only release page (a writer on a cleared release, anyone on a deleted one) wrapped in
+   a <form> with no submit button (HTML_CodeSniffer H32.2): templates/admin/articles/release/
+   view_only.html shows the same fieldsets without the form. Forms that share the page with
+   the release form take ids of their own (auto_id in forms.py), never a second `id_version`.
 """
 
 from pathlib import Path

@@ -76,12 +76,20 @@ class WorkflowStepForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the correction form on the same page has a version field too.
+        super().__init__(*args, auto_id="id_workflow_%s", **kwargs)
+
 
 class CorrectionForm(forms.Form):
     text = forms.CharField(
         label="Correction", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids, so they cannot clash with the step form's on the same page.
+        super().__init__(*args, auto_id="id_correction_%s", **kwargs)
 
 
 class ShareLinkForm(forms.Form):

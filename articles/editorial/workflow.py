@@ -107,14 +107,28 @@ def _locked(release, seen_version):
     return current
 
 
-def take_step(release, step_name, user, *, note="", when=None, seen_version=None):
+def take_step(
+    release, step_name, user, *, note="", when=None, seen_version=None, published_at=None
+):
     """Move `release` by one workflow step, or raise WorkflowError and change nothing.
 
     `seen_version` is the lock version the person saw: a step is never taken on text they
-    have not seen (a publisher publishing what a writer changed a minute ago)."""
+    have not seen (a publisher publishing what a writer changed a minute ago).
+
+    `published_at` (publish only; commands, never the admin's buttons) records a publication
+    that happened before this office kept its releases here: an archive's release, imported
+    or seeded, is published at that past time, numbered in that year, and counts as gone live
+    then, so no alert goes out for old news."""
     step = STEPS.get(step_name)
     if step is None:
         raise WorkflowError(f"Unknown step “{step_name}”.")
+    if published_at is not None:
+        if step.name != "publish":
+            raise WorkflowError("Only publishing takes a past publication time.")
+        if published_at > timezone.now():
+            raise WorkflowError("A past publication time cannot be in the future: schedule it.")
+        shown = date_format(timezone.localtime(published_at), "D j M Y, H:i T")
+        note = f"Published {shown}, recorded afterwards. {note}"
     with transaction.atomic():
         release = _locked(release, seen_version)
         from_state = release.state
@@ -133,7 +147,7 @@ def take_step(release, step_name, user, *, note="", when=None, seen_version=None
                 raise WorkflowError("Choose a publish time in the future to schedule.")
             release.publish_at = when
         elif step.name == "publish":
-            release.publish_at = now
+            release.publish_at = published_at or now
         if step.to_status == Status.PUBLISHED:
             if release.expire_at and release.expire_at <= release.publish_at:
                 raise WorkflowError(
@@ -151,7 +165,9 @@ def take_step(release, step_name, user, *, note="", when=None, seen_version=None
         release.updated_by = user
         save_with_revision(release, user, step.label)
         audit(release, user, step.label, from_state, release.state, note)
-        if release.state == State.LIVE:
+        if published_at is not None:
+            _gone_live_before(release, published_at)
+        elif release.state == State.LIVE:
             _go_live(release, now)
         transaction.on_commit(
             lambda: release_stepped.send(
@@ -200,6 +216,13 @@ def _go_live(release, now):
     Release.objects.filter(pk=release.pk).update(went_live_at=now)
     release.went_live_at = now
     transaction.on_commit(lambda: release_went_live.send(Release, release=release))
+
+
+def _gone_live_before(release, published_at):
+    """A publication in the past went live then: publish_due has nothing left to do for it,
+    and release_went_live is not sent (its alert would be news of something long public)."""
+    Release.objects.filter(pk=release.pk).update(went_live_at=published_at)
+    release.went_live_at = published_at
 
 
 def _claim_slug(release, now):

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles.editorial.roles import PUBLISHER, WRITER
 from articles.models import Release
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
+from tests.editorial.release_states import PAGE_STATES, Newsroom
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,8 +68,8 @@ def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
     log_in(publisher, live_server, PUBLISHER)
     publisher.goto(live_server.url + f"/admin/articles/release/{release.pk}/change/")
     minute = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(minutes=3)
-    publisher.fill("#id_when", minute.strftime("%Y-%m-%dT%H:%M"))
-    publisher.fill("#id_note", "Cleared by legal")
+    publisher.fill("#id_workflow_when", minute.strftime("%Y-%m-%dT%H:%M"))
+    publisher.fill("#id_workflow_note", "Cleared by legal")
     publisher.get_by_role("button", name="Schedule").click()
     assert "Scheduled" in publisher.locator(".workflow-panel h2").inner_text()
     publisher.screenshot(path=screenshot_dir / "admin-scheduled.png", full_page=True)
@@ -175,4 +176,35 @@ def test_the_editors_forms_pass_axe_the_nu_html_checker_and_html_codesniffer(
             assert caret in {'""', "none"}, caret
     context.close()
     problems |= {f"Nu, {name}": errors for name, errors in nu_errors(sources).items()}
+    assert not problems, report(problems)
+
+
+# Each state as its usual viewer sees it, and a cleared release as a writer reads it (view only).
+PAGES = [*PAGE_STATES.items(), ("live", WRITER)]
+
+
+@pytest.mark.parametrize(("state", "role"), PAGES)
+def test_the_release_page_passes_the_checkers_in_every_state(
+    browser, live_server, people, office, state, role, screenshot_dir
+):
+    """Each state shows other forms (steps, schedule, correction, share links, recover): each
+    page passes axe, the Nu Html Checker and HTML_CodeSniffer."""
+    release = Newsroom(people).release_in(state, office)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, live_server, role)
+    response = page.goto(live_server.url + f"/admin/articles/release/{release.pk}/change/")
+    assert response.ok, response.status
+    page.wait_for_load_state("networkidle")
+    shot = screenshot_dir / f"editor-release-{state}-{role.lower()}.png"
+    page.screenshot(path=shot, full_page=True)
+    problems = {}
+    result = Axe().run(page, options={"runOnly": WCAG_21_AA})
+    if result.violations_count:
+        problems["axe"] = [result.generate_report()]
+    if errors := htmlcs_errors(page):
+        problems["HTML_CodeSniffer"] = errors
+    source = response.text()
+    context.close()
+    problems |= {f"Nu, {name}": errors for name, errors in nu_errors({state: source}).items()}
     assert not problems, report(problems)
