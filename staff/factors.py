@@ -3,8 +3,9 @@
 
 allauth asks for the factor before a session is signed in, so a password alone never reaches
 a staff page. This module adds what allauth leaves to the site: nobody signs up, and staff
-without a factor are sent to enrol before anything else. Writers may be given
-WRITER_FACTOR_GRACE_DAYS from joining; Publishers and Administrators never are.
+without a factor reach only the pages of an allow-list (enrolment, the factor pages, signing
+out) until they enrol. Writers may be given WRITER_FACTOR_GRACE_DAYS from joining, as long as
+they can do no more than a Writer; Publishers and Administrators never are.
 """
 
 import datetime
@@ -14,15 +15,20 @@ from allauth.account.forms import LoginForm
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.editorial.roles import WRITER
 
-# Pages a person without a factor may still reach: enrolment itself, and signing out.
-ENROLMENT_PREFIXES = ("/accounts/",)
-STAFF_PREFIXES = ("/admin/",)
+# The only pages a signed-in person without a factor may reach (URL names; compared with the
+# path Django routes by, so a SCRIPT_NAME sent to the app changes nothing).
+OPEN_PAGES = [
+    "account_login", "account_logout", "account_reauthenticate", "mfa_index",
+    "mfa_authenticate", "mfa_reauthenticate", "mfa_activate_totp", "mfa_add_webauthn",
+    "mfa_generate_recovery_codes", "mfa_view_recovery_codes", "mfa_download_recovery_codes",
+]  # fmt: skip
 FACTORS = [Authenticator.Type.WEBAUTHN, Authenticator.Type.TOTP]
 
 
@@ -44,12 +50,30 @@ def has_factor(user):
     return Authenticator.objects.filter(user=user, type__in=FACTORS).exists()
 
 
+def writer_rights():
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in Group.objects.filter(name=WRITER).values_list(
+            "permissions__content_type__app_label", "permissions__codename"
+        )
+        if codename
+    }
+
+
 def may_defer(user, now=None):
-    """A Writer (and nothing more) within the grace period after joining."""
-    if user.is_superuser or set(user.groups.values_list("name", flat=True)) != {WRITER}:
-        return False
+    """A Writer within the grace period after joining, whose effective rights (groups and
+    permissions given directly) are all a Writer's: anyone who can publish or manage people
+    enrols first."""
     grace = datetime.timedelta(days=settings.WRITER_FACTOR_GRACE_DAYS)
-    return (now or timezone.now()) < user.date_joined + grace
+    if user.is_superuser or (now or timezone.now()) >= user.date_joined + grace:
+        return False
+    if not user.groups.filter(name=WRITER).exists():
+        return False
+    return user.get_all_permissions() <= writer_rights()
+
+
+def open_paths():
+    return {reverse(name) for name in OPEN_PAGES}
 
 
 class SecondFactorMiddleware:
@@ -61,10 +85,10 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         if (
             settings.STAFF_SECOND_FACTOR_REQUIRED
-            and request.path.startswith(STAFF_PREFIXES)
             and settings.SESSION_COOKIE_NAME in request.COOKIES
             and request.user.is_authenticated
             and request.user.is_staff
+            and request.path_info not in open_paths()
             and not has_factor(request.user)
             and not may_defer(request.user)
         ):
