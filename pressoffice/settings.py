@@ -137,7 +137,21 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser (see above)
-ACCOUNT_RATE_LIMITS = False  # django-axes counts failures (staff/lockout.py)
+# Second-factor codes (staff/codes.py): a pending sign-in ends after STAFF_FACTOR_FAILURES
+# wrong codes; allauth caps codes per account and per address over STAFF_LOCKOUT_MINUTES.
+# Failed passwords are django-axes' to count (staff/lockout.py), and nginx limits the page.
+STAFF_FACTOR_FAILURES = int(env("STAFF_FACTOR_FAILURES", "3"))
+STAFF_FACTOR_CODES_PER_ACCOUNT = int(env("STAFF_FACTOR_CODES_PER_ACCOUNT", "5"))
+STAFF_FACTOR_CODES_PER_ADDRESS = int(env("STAFF_FACTOR_CODES_PER_ADDRESS", "10"))
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": f"{STAFF_FACTOR_CODES_PER_ADDRESS}/{STAFF_LOCKOUT_MINUTES}m/ip,"
+    f"{STAFF_FACTOR_CODES_PER_ACCOUNT}/{STAFF_LOCKOUT_MINUTES}m/key",
+}
+MFA_FORMS = {
+    "authenticate": "staff.codes.AuthenticateForm",
+    "reauthenticate": "staff.codes.ReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # staff accounts need no e-mail address

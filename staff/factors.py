@@ -21,6 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.editorial.roles import WRITER
+from staff.addresses import client_address
+
+# allauth's "enter your factor" step, and ours, which logs it (staff/codes.py).
+ALLAUTH_FACTOR_STAGE = "allauth.mfa.stages.AuthenticateStage"
+FACTOR_STAGE = "staff.codes.FactorStage"
 
 # The only pages a signed-in person without a factor may reach (URL names; compared with the
 # path Django routes by, so a SCRIPT_NAME sent to the app changes nothing).
@@ -35,6 +40,18 @@ FACTORS = [Authenticator.Type.WEBAUTHN, Authenticator.Type.TOTP]
 class StaffAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False  # Administrators create accounts
+
+    def pre_authenticate(self, request, **credentials):
+        """Failed passwords are django-axes' to count, per account and address
+        (staff/lockout.py): allauth's count, per account name alone, would let a stranger lock a
+        colleague out everywhere. allauth's limit on factor codes (same setting) stays on."""
+
+    def get_client_ip(self, request):
+        return client_address(request)
+
+    def get_login_stages(self):
+        return [FACTOR_STAGE if path == ALLAUTH_FACTOR_STAGE else path
+                for path in super().get_login_stages()]  # fmt: skip
 
 
 class StaffLoginForm(LoginForm):

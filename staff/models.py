@@ -28,6 +28,8 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         SIGNED_IN = "signed-in", "Signed in"
         SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+        FACTOR_PENDING = "factor-pending", "Password right, second factor pending"
+        FACTOR_CODE_FAILED = "factor-code-failed", "Second-factor code refused"
         LOCKED_OUT = "locked-out", "Locked out (sign-in refused)"
         SIGNED_OUT = "signed-out", "Signed out"
         SIGNED_OUT_EVERYWHERE = "signed-out-everywhere", "Signed out everywhere"
