@@ -115,13 +115,19 @@ AUTHENTICATION_BACKENDS = [
 STAFF_LOCKOUT_FAILURES = int(env("STAFF_LOCKOUT_FAILURES", "5"))
 STAFF_LOCKOUT_MINUTES = int(env("STAFF_LOCKOUT_MINUTES", "15"))
 STAFF_ADDRESS_LOCKOUT_FAILURES = int(env("STAFF_ADDRESS_LOCKOUT_FAILURES", "20"))
+# Failures for one account from any addresses before it takes one attempt per delay.
+STAFF_ACCOUNT_FAILURES = int(env("STAFF_ACCOUNT_FAILURES", "10"))
+STAFF_ACCOUNT_DELAY_SECONDS = int(env("STAFF_ACCOUNT_DELAY_SECONDS", "60"))
 # How many proxies in front of the app set X-Forwarded-For (0: trust only REMOTE_ADDR).
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 AXES_FAILURE_LIMIT = STAFF_LOCKOUT_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "staff.lockout.StaffLockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "staff.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "staff.addresses.counted_address"
+# An attempt refused while paused is not counted: it would extend the pause, and a guesser
+# could then keep an account's owner out for as long as they kept guessing.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 
