@@ -167,6 +167,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Publishers or Administrators).
 STAFF_SECOND_FACTOR_REQUIRED = env_bool("STAFF_SECOND_FACTOR_REQUIRED", True)
 WRITER_FACTOR_GRACE_DAYS = int(env("WRITER_FACTOR_GRACE_DAYS", "0"))
+# Enrolling a factor needs a one-time code from an Administrator (staff/enrolment.py).
+STAFF_ENROLMENT_CODE_HOURS = int(env("STAFF_ENROLMENT_CODE_HOURS", "24"))
 
 ROOT_URLCONF = "pressoffice.urls"
 

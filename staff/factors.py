@@ -2,13 +2,15 @@
 (TOTP) as the fallback, and one-time recovery codes, all from django-allauth's MFA app.
 
 allauth asks for the factor before a session is signed in, so a password alone never reaches
-a staff page. This module adds what allauth leaves to the site: nobody signs up, and staff
-without a factor reach only the pages of an allow-list (enrolment, the factor pages, signing
-out) until they enrol. Writers may be given WRITER_FACTOR_GRACE_DAYS from joining, as long as
-they can do no more than a Writer; Publishers and Administrators never are.
+a staff page. This module adds what allauth leaves to the site: nobody signs up; staff without
+a factor reach only the pages of an allow-list (enrolment, the factor pages, signing out) until
+they enrol; and enrolling needs an enrolment code (staff/enrolment.py). Writers may be given
+WRITER_FACTOR_GRACE_DAYS from joining, as long as they can do no more than a Writer;
+Publishers and Administrators never are.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm
@@ -21,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.editorial.roles import WRITER
+from staff import enrolment
 from staff.addresses import client_address
 
 # allauth's "enter your factor" step, and ours, which logs it (staff/codes.py).
@@ -31,9 +34,11 @@ FACTOR_STAGE = "staff.codes.FactorStage"
 # path Django routes by, so a SCRIPT_NAME sent to the app changes nothing).
 OPEN_PAGES = [
     "account_login", "account_logout", "account_reauthenticate", "mfa_index",
-    "mfa_authenticate", "mfa_reauthenticate", "mfa_activate_totp", "mfa_add_webauthn",
-    "mfa_generate_recovery_codes", "mfa_view_recovery_codes", "mfa_download_recovery_codes",
+    "mfa_authenticate", "mfa_reauthenticate", "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes", "staff_enrol",
 ]  # fmt: skip
+# Pages that add a factor: for someone without one, only after an enrolment code.
+ENROLMENT_PAGES = ["mfa_activate_totp", "mfa_add_webauthn", "mfa_generate_recovery_codes"]
 FACTORS = [Authenticator.Type.WEBAUTHN, Authenticator.Type.TOTP]
 
 
@@ -89,30 +94,41 @@ def may_defer(user, now=None):
     return user.get_all_permissions() <= writer_rights()
 
 
-def open_paths():
-    return {reverse(name) for name in OPEN_PAGES}
+def paths(names):
+    return {reverse(name) for name in names}
 
 
 class SecondFactorMiddleware:
-    """Sends signed-in staff without a second factor to enrolment before any staff page."""
+    """Signed-in people without a second factor: staff reach only the allow-list (OPEN_PAGES)
+    and are sent to enrol from anywhere else; the pages that add a factor need an enrolment
+    code accepted in this session (staff/enrolment.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.STAFF_SECOND_FACTOR_REQUIRED
-            and settings.SESSION_COOKIE_NAME in request.COOKIES
-            and request.user.is_authenticated
-            and request.user.is_staff
-            and request.path_info not in open_paths()
-            and not has_factor(request.user)
-            and not may_defer(request.user)
-        ):
-            messages.warning(
-                request,
-                "Add a passkey (or an authenticator app) before you continue: every staff "
-                "account signs in with two factors.",
-            )
-            return redirect(reverse("mfa_index"))
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            response = self.refuse(request, request.user, request.path_info)
+            if response is not None:
+                return response
         return self.get_response(request)
+
+    def refuse(self, request, user, path):
+        if path in paths(ENROLMENT_PAGES):
+            if enrolment.allowed(request) or has_factor(user):
+                return None
+            return redirect(f"{reverse('staff_enrol')}?{urlencode({'next': path})}")
+        if (
+            not settings.STAFF_SECOND_FACTOR_REQUIRED
+            or not user.is_staff
+            or path in paths(OPEN_PAGES)
+            or has_factor(user)
+            or may_defer(user)
+        ):
+            return None
+        messages.warning(
+            request,
+            "Add a passkey (or an authenticator app) before you continue: every staff "
+            "account signs in with two factors.",
+        )
+        return redirect("mfa_index" if enrolment.allowed(request) else "staff_enrol")
