@@ -18,7 +18,9 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import default_storage
+from django.core.signals import request_finished
 from django.db import connection
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
@@ -40,13 +42,17 @@ class RequestIdMiddleware:
     def __call__(self, request):
         given = request.headers.get("X-Request-ID", "")
         request_id = given if _GOOD_ID.fullmatch(given) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        # Not reset on the way out: Django logs a 4xx or 5xx answer (django.request) after the
+        # middleware has returned. The id is forgotten when the response is closed.
+        _request_id.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="pressoffice-forget-request-id")
+def _forget_request_id(sender, **kwargs):
+    _request_id.set(None)
 
 
 class RequestIdFilter(logging.Filter):

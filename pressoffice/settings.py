@@ -115,13 +115,19 @@ AUTHENTICATION_BACKENDS = [
 STAFF_LOCKOUT_FAILURES = int(env("STAFF_LOCKOUT_FAILURES", "5"))
 STAFF_LOCKOUT_MINUTES = int(env("STAFF_LOCKOUT_MINUTES", "15"))
 STAFF_ADDRESS_LOCKOUT_FAILURES = int(env("STAFF_ADDRESS_LOCKOUT_FAILURES", "20"))
+# Failures for one account from any addresses before it takes one attempt per delay.
+STAFF_ACCOUNT_FAILURES = int(env("STAFF_ACCOUNT_FAILURES", "10"))
+STAFF_ACCOUNT_DELAY_SECONDS = int(env("STAFF_ACCOUNT_DELAY_SECONDS", "60"))
 # How many proxies in front of the app set X-Forwarded-For (0: trust only REMOTE_ADDR).
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 AXES_FAILURE_LIMIT = STAFF_LOCKOUT_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "staff.lockout.StaffLockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "staff.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "staff.addresses.counted_address"
+# An attempt refused while paused is not counted: it would extend the pause, and a guesser
+# could then keep an account's owner out for as long as they kept guessing.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 
@@ -137,7 +143,21 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser (see above)
-ACCOUNT_RATE_LIMITS = False  # django-axes counts failures (staff/lockout.py)
+# Second-factor codes (staff/codes.py): a pending sign-in ends after STAFF_FACTOR_FAILURES
+# wrong codes; allauth caps codes per account and per address over STAFF_LOCKOUT_MINUTES.
+# Failed passwords are django-axes' to count (staff/lockout.py), and nginx limits the page.
+STAFF_FACTOR_FAILURES = int(env("STAFF_FACTOR_FAILURES", "3"))
+STAFF_FACTOR_CODES_PER_ACCOUNT = int(env("STAFF_FACTOR_CODES_PER_ACCOUNT", "5"))
+STAFF_FACTOR_CODES_PER_ADDRESS = int(env("STAFF_FACTOR_CODES_PER_ADDRESS", "10"))
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": f"{STAFF_FACTOR_CODES_PER_ADDRESS}/{STAFF_LOCKOUT_MINUTES}m/ip,"
+    f"{STAFF_FACTOR_CODES_PER_ACCOUNT}/{STAFF_LOCKOUT_MINUTES}m/key",
+}
+MFA_FORMS = {
+    "authenticate": "staff.codes.AuthenticateForm",
+    "reauthenticate": "staff.codes.ReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # staff accounts need no e-mail address
@@ -147,6 +167,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Publishers or Administrators).
 STAFF_SECOND_FACTOR_REQUIRED = env_bool("STAFF_SECOND_FACTOR_REQUIRED", True)
 WRITER_FACTOR_GRACE_DAYS = int(env("WRITER_FACTOR_GRACE_DAYS", "0"))
+# Enrolling a factor needs a one-time code from an Administrator (staff/enrolment.py).
+STAFF_ENROLMENT_CODE_HOURS = int(env("STAFF_ENROLMENT_CODE_HOURS", "24"))
 
 ROOT_URLCONF = "pressoffice.urls"
 

@@ -47,6 +47,7 @@ urlpatterns = [
     # Staff sign in through allauth, which asks for the second factor (staff/factors.py).
     path("admin/login/", staff_views.admin_login),
     path("accounts/password/reset/", staff_views.no_self_service),
+    path("accounts/enrol/", staff_views.enrol, name="staff_enrol"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,12 @@
 """The address a request came from, as sign-in lockouts and the security log count it."""
 
+import ipaddress
+
 from django.conf import settings
+
+# An IPv6 client is given a whole /64 (a household, a phone, a cloud machine): lockouts count
+# the network, or hopping between its addresses would give a guesser a fresh count each time.
+IPV6_CLIENT_PREFIX = 64
 
 
 def client_address(request):
@@ -13,3 +19,18 @@ def client_address(request):
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def counted_address(request):
+    """The address lockouts count: the client's, or its /64 for IPv6 (the first address of
+    it; an IPv4 address written as IPv6 counts as itself)."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except (TypeError, ValueError):
+        return address
+    if parsed.version == 4:
+        return address
+    if parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network((parsed, IPV6_CLIENT_PREFIX), strict=False).network_address)

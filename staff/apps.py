@@ -15,7 +15,7 @@ class StaffConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-        from staff import security
+        from staff import enrolment, security
         from staff.sessions import remember_sign_in
 
         User = get_user_model()
@@ -28,6 +28,9 @@ class StaffConfig(AppConfig):
         # Lockouts are logged by the locked-out page itself (staff/lockout.py), whichever limit.
         pre_save.connect(security.account_saved, sender=User, dispatch_uid="log-account")
         post_save.connect(security.factor_added, sender=Authenticator, dispatch_uid="log-factor")
+        post_save.connect(
+            enrolment.factor_added, sender=Authenticator, dispatch_uid="enrolment-code-used-up"
+        )
         post_delete.connect(
             security.factor_removed, sender=Authenticator, dispatch_uid="log-factor-removed"
         )

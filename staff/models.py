@@ -21,6 +21,21 @@ class SignOut(models.Model):
         return f"{self.user} signed out everywhere at {self.at:%Y-%m-%d %H:%M}"
 
 
+class EnrolmentCode(models.Model):
+    """The one-time code a person needs, beside their password, to enrol a second factor
+    (staff/enrolment.py). Only its SHA-256 is kept: nothing stored here opens enrolment."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    digest = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"enrolment code of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
 class SecurityEvent(models.Model):
     """One thing that happened to staff sign-in or rights. Append-only: the code never updates
     or deletes an event, and the admin shows them read-only."""
@@ -28,6 +43,8 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         SIGNED_IN = "signed-in", "Signed in"
         SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+        FACTOR_PENDING = "factor-pending", "Password right, second factor pending"
+        FACTOR_CODE_FAILED = "factor-code-failed", "Second-factor code refused"
         LOCKED_OUT = "locked-out", "Locked out (sign-in refused)"
         SIGNED_OUT = "signed-out", "Signed out"
         SIGNED_OUT_EVERYWHERE = "signed-out-everywhere", "Signed out everywhere"
@@ -37,6 +54,9 @@ class SecurityEvent(models.Model):
         ACCOUNT_CHANGED = "account-changed", "Account status changed"
         FACTOR_ADDED = "factor-added", "Second factor added"
         FACTOR_REMOVED = "factor-removed", "Second factor removed"
+        ENROLMENT_CODE_ISSUED = "enrolment-code-issued", "Enrolment code issued"
+        ENROLMENT_CODE_USED = "enrolment-code-used", "Enrolment code accepted"
+        ENROLMENT_CODE_REFUSED = "enrolment-code-refused", "Enrolment code refused"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)

@@ -7,21 +7,28 @@ an Administrator makes to a colleague names both.
 
 from contextvars import ContextVar
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
+from staff import tasks
 from staff.addresses import client_address
 from staff.models import SecurityEvent
 
 Kind = SecurityEvent.Kind
+# Factors whose addition the owner is told of (recovery codes come with the first of them).
+TOLD = {Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN}
 
-# The signed-in person whose request is being served, if any.
+# The signed-in person whose request is being served, if any, and that request: events
+# recorded by model signals (a factor added or removed) take the address from it.
 current_actor = ContextVar("staff_current_actor", default=None)
+current_request = ContextVar("staff_current_request", default=None)
 
 
 def record(kind, *, user=None, username="", request=None, detail=""):
     actor = current_actor.get()
-    SecurityEvent.objects.create(
+    request = request if request is not None else current_request.get()
+    return SecurityEvent.objects.create(
         kind=kind,
         user=user if user is not None and user.pk else None,
         username=username or (user.get_username() if user is not None else ""),
@@ -91,9 +98,14 @@ def rights_changed(sender, instance, action, pk_set, model, **kwargs):
 
 
 def factor_added(sender, instance, created, **kwargs):
-    """post_save on allauth's Authenticator: a passkey, app or set of recovery codes enrolled."""
-    if created:
-        record(Kind.FACTOR_ADDED, user=instance.user, detail=instance.get_type_display())
+    """post_save on allauth's Authenticator: a passkey, app or set of recovery codes enrolled.
+    The owner is told by mail (from the worker) of a passkey or app."""
+    if not created:
+        return
+    event = record(Kind.FACTOR_ADDED, user=instance.user, detail=instance.get_type_display())
+    if instance.type in TOLD and instance.user.email:
+        # A row in the same database, committed (or not) with the event: nothing is sent here.
+        tasks.tell_owner_factor_added.enqueue(event.pk)
 
 
 def factor_removed(sender, instance, **kwargs):

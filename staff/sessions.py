@@ -28,7 +28,8 @@ def sign_out_everywhere(user):
 
 class StaffSessionMiddleware:
     """After AuthenticationMiddleware: ends a session begun before its owner's last sign-out,
-    and names the signed-in person as the actor of whatever the security log records."""
+    and names the signed-in person (and the request's address) in whatever the security log
+    records."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,7 +45,9 @@ class StaffSessionMiddleware:
                 logout(request)
         actor = request.user if request.user.is_authenticated else None
         token = security.current_actor.set(actor)
+        request_token = security.current_request.set(request)
         try:
             return self.get_response(request)
         finally:
             security.current_actor.reset(token)
+            security.current_request.reset(request_token)

@@ -1,4 +1,5 @@
-"""Second factors in Chromium: a new staff member enrols a passkey (the DevTools virtual
+"""Second factors in Chromium: a new staff member enters the enrolment code an administrator
+gave them, enrols a passkey (the DevTools virtual
 authenticator stands in for a phone or security key) and signs in with it; another enrols an
 authenticator app and signs in with codes computed here, then with a recovery code, once."""
 
@@ -7,6 +8,7 @@ import datetime
 import pytest
 
 from articles.editorial.roles import PUBLISHER, WRITER
+from staff import enrolment
 from tests.staff.test_factors import STEP, totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,6 +39,13 @@ def with_virtual_authenticator(context, page):
     return session, added["authenticatorId"]
 
 
+def enter_enrolment_code(page, code):
+    page.wait_for_url("**/accounts/enrol/")  # sent to enrol before any staff page
+    page.fill("#id_code", code)
+    page.press("#id_code", "Enter")
+    page.wait_for_url("**/accounts/2fa/")
+
+
 def sign_in_with_password(page, base, username="publisher"):
     page.goto(base + "/admin/")
     page.fill("#id_login", username)
@@ -50,13 +59,14 @@ def test_a_new_publisher_enrols_a_passkey_and_signs_in_with_it(
     publisher = people[PUBLISHER]
     publisher.set_password(PASSWORD)
     publisher.save()
+    code = enrolment.issue(publisher)  # what the administrator handed over
     base = live_server.url.replace("127.0.0.1", "localhost")  # WebAuthn needs a domain name
     context = browser.new_context()
     page = context.new_page()
     session, authenticator = with_virtual_authenticator(context, page)
 
     sign_in_with_password(page, base)
-    page.wait_for_url("**/accounts/2fa/")  # sent to enrol before any staff page
+    enter_enrolment_code(page, code)
     page.goto(base + "/accounts/2fa/webauthn/add/")
     if "/reauthenticate/" in page.url:  # adding a factor asks for the password again
         page.fill("#id_password", PASSWORD)
@@ -91,10 +101,11 @@ def test_totp_enrolment_and_sign_in_then_a_recovery_code_that_works_once(
     writer = people[WRITER]
     writer.set_password(PASSWORD)
     writer.save()
+    code = enrolment.issue(writer)
     base = live_server.url
     page = browser.new_context().new_page()
     sign_in_with_password(page, base, "writer")
-    page.wait_for_url("**/accounts/2fa/")
+    enter_enrolment_code(page, code)
     page.goto(base + "/accounts/2fa/totp/activate/")
     if "/reauthenticate/" in page.url:
         page.fill("#id_password", PASSWORD)

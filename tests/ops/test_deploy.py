@@ -216,6 +216,16 @@ def test_readers_never_see_the_surrogate_keys(site):
             assert not any("release:" in value for value in response.headers.values()), path
 
 
+def test_second_factor_codes_share_the_sign_in_limit(site):
+    for page in ["/accounts/2fa/authenticate/", "/accounts/2fa/reauthenticate/"]:
+        statuses = [
+            _get(site, page, method="POST", body=b"code=123456",
+                 headers={"Content-Type": "application/x-www-form-urlencoded"}).status
+            for _ in range(12)
+        ]  # fmt: skip
+        assert 429 in statuses, page
+
+
 def test_systemd_units_verify(tmp_path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:

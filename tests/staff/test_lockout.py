@@ -98,3 +98,33 @@ def test_an_unknown_account_costs_the_same_password_hashing_as_a_known_one(staff
     attempt("nobody-by-this-name", "wrong guess 12345", STRANGER)
     assert known == 1 and len(calls) - known == known
     assert staff[WRITER]  # the known account exists
+
+
+def test_guesses_from_many_addresses_of_one_ipv6_network_count_as_one_address(staff):
+    """An IPv6 client is given a /64 (2^64 addresses): hopping between them changes nothing."""
+    with time_machine.travel(START, tick=False):
+        statuses = [
+            attempt("writer", "wrong guess 12345", f"2001:db8:1:2::{n % 25 + 1:x}").status_code
+            for n in range(100)
+        ]
+        assert statuses[:5] == [200, 200, 200, 200, 429], "the fifth failure pauses the /64"
+        assert set(statuses[5:]) == {429}
+        assert attempt("writer", PASSWORD, "2001:db8:1:3::1").status_code == 302
+
+
+def test_guesses_for_one_account_from_many_addresses_are_slowed_but_never_lock_its_owner_out(
+    staff, settings
+):
+    assert (settings.STAFF_ACCOUNT_FAILURES, settings.STAFF_ACCOUNT_DELAY_SECONDS) == (10, 60)
+    spread = [f"127.0.1.{n % 25 + 1}" for n in range(100)]  # four guesses from each address
+    with time_machine.travel(START, tick=False):
+        statuses = [attempt("writer", "wrong guess 12345", a).status_code for a in spread]
+        assert statuses[:10] == [200] * 10 and set(statuses[10:]) == {429}
+        slowed = attempt("writer", PASSWORD, COLLEAGUE)
+        assert slowed.status_code == 429 and "09:01:00 EST" in slowed.text
+        assert attempt("publisher", PASSWORD, COLLEAGUE).status_code == 302, "other accounts"
+    with time_machine.travel(START + datetime.timedelta(seconds=61), tick=False):
+        assert attempt("writer", "wrong guess 12345", "127.0.2.1").status_code == 200
+        assert attempt("writer", "wrong guess 12345", "127.0.2.2").status_code == 429
+    with time_machine.travel(START + datetime.timedelta(seconds=122), tick=False):
+        assert attempt("writer", PASSWORD, COLLEAGUE).status_code == 302, "the owner signs in"

@@ -1,11 +1,14 @@
 """The security log (issue 12, item 4): what it records, who can read it, and that nobody can
 change it."""
 
+import logging
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from pressoffice import observability
 from staff.models import SecurityEvent
 from tests import support
 
@@ -107,3 +110,23 @@ def test_administrators_read_the_log_and_nobody_can_change_it(staff):
     for role in (WRITER, PUBLISHER):
         assert sign_in(role.lower()).get("/admin/staff/securityevent/").status_code == 403
     assert staff[ADMINISTRATOR].has_perm("staff.view_securityevent")
+
+
+def test_a_refused_or_missing_page_is_logged_with_its_request_id(staff):
+    """Django logs 4xx answers (logger django.request) after the middleware has returned."""
+    ids = []
+    handler = logging.Handler()
+    handler.addFilter(observability.RequestIdFilter())
+    handler.emit = lambda record: ids.append(record.request_id)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        writer = sign_in("writer")
+        responses = [
+            writer.get("/admin/staff/securityevent/"),  # 403: only Administrators
+            Client().get("/news/2026/01/01/no-such-release/"),  # 404
+        ]
+    finally:
+        logger.removeHandler(handler)
+    assert [r.status_code for r in responses] == [403, 404]
+    assert ids == [r["X-Request-ID"] for r in responses]
