@@ -75,6 +75,7 @@ def site(tmp_path_factory):
         .replace("/run/pressoffice/gunicorn.sock", str(base / "gunicorn.sock"))
         .replace("/srv/pressoffice/staticfiles/", f"{base / 'static'}/")
         .replace("/etc/nginx/pressoffice-proxy.conf", str(DEPLOY / "nginx/pressoffice-proxy.conf"))
+        .replace("/var/log/nginx/pressoffice.access.log", str(base / "access.log"))
     )  # fmt: skip
     (base / "site.conf").write_text(site_conf)
     (base / "nginx.conf").write_text(f"""
@@ -96,7 +97,13 @@ def site(tmp_path_factory):
     nginx = subprocess.Popen([NGINX, "-p", str(base), "-c", str(base / "nginx.conf")],
                              stderr=open(base / "nginx.log", "wb"))  # noqa: SIM115  # fmt: skip
     tls = ssl.create_default_context(cafile=str(cert))
-    site = {"https": https_port, "http": http_port, "tls": tls, "static": base / "static"}
+    site = {
+        "https": https_port,
+        "http": http_port,
+        "tls": tls,
+        "static": base / "static",
+        "access_log": base / "access.log",
+    }
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -239,3 +246,34 @@ def test_systemd_units_verify(tmp_path):
     result = subprocess.run([analyze, "verify", *units], capture_output=True, text=True)
     problems = [line for line in result.stderr.splitlines() if "pressoffice" in line]
     assert result.returncode == 0 and not problems, result.stderr
+
+
+def test_the_access_log_writes_addresses_that_are_credentials_without_their_token(site):
+    secret = "Zs9k2LqP0c7vW4nXyT1bR8mA"
+    paths = [
+        f"/unsubscribe/{secret}/",
+        f"/subscriptions/{secret}/?topic=1",
+        f"/subscribe/confirm/{secret}/",
+        f"/preview/{secret}/",
+        f"/embargoed/{secret}/",
+    ]
+    for path in paths:
+        _get(site, path, headers={"Referer": f"https://localhost/subscriptions/{secret}/"})
+    _get(site, f"/unsubscribe/{secret}/", plain=True)  # the port-80 redirect logs too
+    _get(site, "/news/?from=log-check")
+    time.sleep(0.5)  # nginx writes its log line after the response
+    log = site["access_log"].read_text()
+    assert secret not in log
+    assert "/subscriptions/[token]/?topic=1" in log and "/news/?from=log-check" in log
+    assert log.count("https://localhost/subscriptions/[token]/") == len(paths)
+
+
+def test_the_access_log_hides_the_tokens_the_app_hides():
+    """The site's log map names the same tokenised prefixes as pressoffice/scrubbing.py."""
+    from pressoffice.scrubbing import TOKEN_PREFIXES
+
+    site = (DEPLOY / "nginx" / "pressoffice.conf").read_text()
+    maps = re.findall(r"/\(\?:([a-z/|]+)\)/", site)
+    assert len(maps) == 2, "the request and the referer maps"
+    for alternatives in maps:
+        assert sorted(alternatives.split("|")) == sorted(TOKEN_PREFIXES)
