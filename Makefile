@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 
 CHECKERS := tests/checkers
 
-.PHONY: run worker test test-sqlite test-postgres lint setup clean bench checkers
+.PHONY: run worker test test-fast test-sqlite test-postgres lint setup clean bench checkers
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ test: $(VENV)/.installed checkers
 	$(MAKE) test-sqlite
 	@if [ "$$PRESSOFFICE_REQUIRE_POSTGRES" = "1" ]; then $(MAKE) test-postgres; \
 	else echo "PostgreSQL pass skipped: set PRESSOFFICE_REQUIRE_POSTGRES=1 to run it."; fi
+
+# The quick loop while working: SQLite, without the tests that start servers, browsers or
+# processes (markers in pyproject.toml, set in tests/conftest.py). `make test` runs everything.
+test-fast: $(VENV)/.installed
+	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest --ds=pressoffice.test_settings -q -n 2 \
+	  -m "not servers and not browser and not slow" $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed
 	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest --ds=pressoffice.test_settings $(PYTEST_ARGS)

@@ -23,6 +23,19 @@ def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
 
 
+# Fixtures that start a real server: every test that asks for one is marked `servers`.
+SERVER_FIXTURES = {"smtp", "seaweedfs", "live_server", "worker_process"}
+
+
+def pytest_collection_modifyitems(items):
+    """Marks what `make test-fast` leaves out, from what a test uses rather than by hand."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        if SERVER_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.servers)
+
+
 def pytest_sessionstart(session):
     """The PostgreSQL pass fails at once, with one clear line, when the server is unreachable."""
     if os.environ.get("PRESSOFFICE_TEST_DB") != "postgres":

@@ -8,6 +8,8 @@ import pytest
 
 from tests.support import ROOT
 
+pytestmark = pytest.mark.slow  # each test starts manage.py in a process of its own
+
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "pressoffice.settings",
     "DEBUG": "0",

@@ -18,6 +18,8 @@ import pytest
 from tests.servers import free_port
 from tests.support import ROOT
 
+pytestmark = pytest.mark.servers
+
 DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 

@@ -22,10 +22,13 @@ import pytest
 from tests.servers import Gunicorn, RedisServer
 from tests.support import ROOT
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("PRESSOFFICE_TEST_DB") != "postgres",
-    reason="several servers share one PostgreSQL database (the PostgreSQL pass runs this)",
-)
+pytestmark = [
+    pytest.mark.servers,
+    pytest.mark.skipif(
+        os.environ.get("PRESSOFFICE_TEST_DB") != "postgres",
+        reason="several servers share one PostgreSQL database (the PostgreSQL pass runs this)",
+    ),
+]
 ADMIN = "/admin/articles/release"
 SEED = """
 from datetime import timedelta

@@ -185,6 +185,7 @@ def _run_with_sentry(dsn):
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.servers
 def test_errors_go_to_sentry_when_a_dsn_is_set_and_nowhere_otherwise():
     port = free_port()
     server = http.server.HTTPServer(("127.0.0.1", port), _Ingest)
@@ -270,6 +271,7 @@ def test_tokens_in_addresses_stay_out_of_the_log_lines():
     assert "/unsubscribe/[token]/" in result.stderr and "/subscriptions/[token]/" in result.stderr
 
 
+@pytest.mark.servers
 def test_gunicorns_access_log_shows_the_path_without_its_token(tmp_path):
     port = free_port()
     log = tmp_path / "gunicorn.log"
@@ -304,6 +306,7 @@ def test_gunicorns_access_log_shows_the_path_without_its_token(tmp_path):
     assert '"GET /unsubscribe/[token]/ HTTP/1.1"' in text
 
 
+@pytest.mark.servers
 def test_sentry_events_carry_no_token_in_the_url_breadcrumbs_or_message():
     port = free_port()
     server = http.server.HTTPServer(("127.0.0.1", port), _Ingest)

@@ -12,6 +12,8 @@ from django.test import override_settings
 from pressoffice import cache as resilient
 from tests.servers import RedisServer
 
+pytestmark = pytest.mark.servers
+
 
 @pytest.fixture
 def redis(tmp_path):

@@ -16,7 +16,7 @@ def seaweedfs(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(autouse=True, params=["disk", "bucket"])
+@pytest.fixture(autouse=True, params=["disk", pytest.param("bucket", marks=pytest.mark.servers)])
 def media_storage(request, settings):
     """ "disk" or "bucket": where this run of the test keeps photos."""
     if request.param == "bucket":

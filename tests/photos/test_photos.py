@@ -352,6 +352,7 @@ def _bit_flip(content, seed, flips):
     return bytes(data)
 
 
+@pytest.mark.slow
 def test_a_worker_handling_a_bomb_stays_small(tmp_path):
     """Measured in a fresh interpreter: the bomb is refused from its header, never decoded."""
     bomb = tmp_path / "bomb.png"
