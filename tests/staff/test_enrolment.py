@@ -13,12 +13,12 @@ from django.test import Client
 
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER
 from staff.models import EnrolmentCode, SecurityEvent
+from tests.staff.conftest import PASSWORD
 from tests.staff.test_factors import START, totp
 from tests.support import sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factors_required")]
 
-PASSWORD = "correct horse battery staple 7"
 Kind = SecurityEvent.Kind
 
 
@@ -31,13 +31,12 @@ def clock():
 
 
 @pytest.fixture
-def staff(people, settings):
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True
-    for user in people.values():
-        user.set_password(PASSWORD)
+def staff(staff):
+    """Everyone also with an address, for the mail that tells them of a new factor."""
+    for user in staff.values():
         user.email = f"{user.username}@example.gov"
         user.save()
-    return people
+    return staff
 
 
 @pytest.fixture

@@ -10,26 +10,23 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from staff.models import SecurityEvent
+from tests.staff.conftest import PASSWORD
 from tests.staff.test_factors import totp
 from tests.support import sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factors_required")]
 
-PASSWORD = "correct horse battery staple 7"
 START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 Kind = SecurityEvent.Kind
 
 
 @pytest.fixture
-def staff(people, settings):
-    """Everyone with a password and an authenticator app (as create_demo_admin sets them up)."""
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True
-    for user in people.values():
-        user.set_password(PASSWORD)
-        user.save()
+def staff(staff):
+    """Everyone also with an authenticator app (as create_demo_admin sets them up)."""
+    for user in staff.values():
         TOTP.activate(user, SECRET)
-    return people
+    return staff
 
 
 def wrong(n):

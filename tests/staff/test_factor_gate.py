@@ -7,20 +7,10 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from articles.editorial.roles import PUBLISHER, WRITER
+from tests.staff.conftest import PASSWORD
 from tests.support import sign_in
 
-pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple 7"
-
-
-@pytest.fixture
-def staff(people, settings):
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True
-    for user in people.values():
-        user.set_password(PASSWORD)
-        user.save()
-    return people
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factors_required")]
 
 
 def test_a_script_name_sent_to_the_app_does_not_open_the_admin_to_a_password_alone(staff):

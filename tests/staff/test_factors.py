@@ -17,26 +17,13 @@ from django.test import Client
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from staff import enrolment
 from staff.models import SecurityEvent
+from tests.staff.conftest import PASSWORD
 from tests.support import sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factors_required")]
 
-PASSWORD = "correct horse battery staple 7"
 START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
 STEP = datetime.timedelta(seconds=30)
-
-
-@pytest.fixture(autouse=True)
-def factors_required(settings):
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True
-
-
-@pytest.fixture
-def staff(people):
-    for user in people.values():
-        user.set_password(PASSWORD)
-        user.save()
-    return people
 
 
 def totp(secret, moment):

@@ -9,21 +9,13 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from tests.staff.conftest import PASSWORD
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple 7"
 STRANGER, COLLEAGUE, OFFICE = "127.0.0.5", "127.0.0.6", "127.0.0.7"
 START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def staff(people):
-    for user in people.values():
-        user.set_password(PASSWORD)
-        user.save()
-    return people
 
 
 def attempt(username, password, address):

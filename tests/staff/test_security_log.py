@@ -11,20 +11,17 @@ from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from pressoffice import observability
 from staff.models import SecurityEvent
 from tests import support
+from tests.staff.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple 7"
 Kind = SecurityEvent.Kind
 
 
 @pytest.fixture
-def staff(people):
-    for user in people.values():
-        user.set_password(PASSWORD)
-        user.save()
+def staff(staff):
     SecurityEvent.objects.all()._raw_delete(SecurityEvent.objects.db)  # a clean log per test
-    return people
+    return staff
 
 
 def sign_in(username, password=PASSWORD, address="127.0.0.9"):
