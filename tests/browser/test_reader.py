@@ -102,10 +102,9 @@ def test_pages_pass_axe_wcag_21_aa_at_desktop_and_phone_width(
         for name, path in pages_to_check(newsroom).items():
             page.goto(live_server.url + path)
             page.screenshot(path=screenshot_dir / f"{name}-{label}.png", full_page=True)
-            if label == "desktop":
-                result = axe.run(page, options={"runOnly": WCAG_21_AA})
-                if result.violations_count:
-                    failures[name] = result.generate_snapshot()
+            result = axe.run(page, options={"runOnly": WCAG_21_AA})
+            if result.violations_count:
+                failures[f"{name} ({label})"] = result.generate_snapshot()
         context.close()
     assert failures == {}
 
