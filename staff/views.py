@@ -30,7 +30,11 @@ sign_out_everywhere_view = admin.site.admin_view(sign_out_everywhere_view)
 
 
 def admin_login(request):
-    """The admin's sign-in page is allauth's, which asks for the second factor."""
+    """The admin's sign-in page is allauth's, which asks for the second factor. Someone signed
+    in without staff status is told so here: allauth would send them back to the admin, which
+    would send them here again."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        return render(request, "staff/no_admin_access.html", status=403)
     target = reverse("account_login")
     next_url = request.GET.get("next", "/admin/")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

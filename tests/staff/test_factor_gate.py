@@ -48,3 +48,17 @@ def test_a_writer_who_is_also_a_publisher_gets_no_grace_period(staff, settings):
     client = Client()
     sign_in(client, "writer", PASSWORD)
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_signed_in_person_without_staff_status_is_told_so_instead_of_going_round(
+    client, django_user_model
+):
+    """An account added with the admin's defaults has no staff status until an Administrator
+    ticks it; signed in before that, the admin sent it to sign-in, which sent it back."""
+    django_user_model.objects.create_user("newcomer", password=PASSWORD)
+    client.force_login(django_user_model.objects.get(username="newcomer"))
+    response = client.get("/admin/", follow=True)
+    assert len(response.redirect_chain) <= 2
+    assert response.status_code == 403
+    assert b"no access to the admin" in response.content
+    assert b'action="/accounts/logout/"' in response.content
