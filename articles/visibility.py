@@ -1,4 +1,4 @@
-"""The visibility rule, written once (DESIGN.md rule 1).
+"""The visibility rule, written once (docs/design.md, rule 1).
 
 A release is live when it is published, its publish time has come, and its expiry time, if any,
 has not. Everything else follows from the same two comparisons with the clock: a published

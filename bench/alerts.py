@@ -1,4 +1,4 @@
-"""The alert fan-out benchmark (issue 15): N confirmed subscribers across topics, one release
+"""The alert fan-out benchmark: N confirmed subscribers across topics, one release
 goes live through the admin's "Publish now", and W `manage.py deliver` workers send its alert
 to an SMTP sink on loopback (bench/smtp_sink.py).
 

@@ -2,7 +2,7 @@
 benchmark's SQLite database (run `make bench` first): `python -m bench.candidates`.
 
 Each row times the same work both ways, best of five runs, per call. A piece stays only while
-its row shows a difference that matters on a page (see issue 10's note).
+its row shows a difference that matters on a page (bench/results/).
 """
 
 import os

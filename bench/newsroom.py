@@ -1,4 +1,4 @@
-"""The busy newsroom (issue 13): readers load a spread of pages while editors work.
+"""The busy newsroom: readers load a spread of pages while editors work.
 
 Readers: wrk with a Lua script picking at random among the 300 newest releases, the first five
 list pages and five tag pages, counting X-Page-Cache hits and misses. Editors, in a process of

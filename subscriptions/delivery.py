@@ -1,4 +1,4 @@
-"""Sending mail exactly once per recipient (DESIGN rule 11): readers' alerts and the press
+"""Sending mail exactly once per recipient (docs/design.md, rule 11): readers' alerts and the press
 corps' mailings alike.
 
 Each message is one row (an Outgoing: Delivery, PressDelivery), unique per mailing and recipient

@@ -1,4 +1,4 @@
-"""Work the web request hands to the queue (django-tasks, database backend; DESIGN rule 11).
+"""Work the web request hands to the queue (django-tasks, database backend; design rule 11).
 
 The worker is `manage.py deliver` (subscriptions/worker.py). Tasks take ids, never addresses
 or tokens, so the queue's table holds nothing a reader could use.

@@ -1,4 +1,4 @@
-"""Readers' alert addresses (shapes fixed by DESIGN.md)."""
+"""Readers' alert addresses (their shapes are in mail already sent: keep them)."""
 
 from django.urls import path
 

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image as PILImage
 
-# The project folder, and the real sample releases beside it (in ../shared/, when present).
+# The project folder, and the real sample releases kept beside it (shared/samples/ next to the
+# project folder, when present; nothing of them is copied into the repository).
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "samples"
 

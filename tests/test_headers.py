@@ -1,4 +1,4 @@
-"""Security headers on every public route (issue 12): a strict Content-Security-Policy, a
+"""Security headers on every public route: a strict Content-Security-Policy, a
 Permissions-Policy that denies every powerful feature, cross-origin isolation headers, and a
 report endpoint for policy violations that logs, rate-limits and stores nothing."""
 

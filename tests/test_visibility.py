@@ -20,7 +20,7 @@ EXPIRY_TIMES = {"none": None, "past": NOW - MINUTE / 2, "now": NOW, "future": NO
 
 
 def expected_live(status, publish_at, expire_at, now):
-    """DESIGN.md rule 1, written out independently of the code under test."""
+    """Design rule 1 (docs/design.md), written out independently of the code under test."""
     return (
         status == "published"
         and publish_at is not None

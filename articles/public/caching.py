@@ -362,7 +362,7 @@ class PublicPageCacheMiddleware:
 
     def _public_headers(self, response, keys, now):
         """Shared caches (a CDN, a proxy) may keep the page briefly, never past the next minute,
-        and may purge it by the same keys (docs/caching in the README)."""
+        and may purge it by the same keys (README, "Speed, caching and the benchmark")."""
         seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(freshness.valid_until(now)))
         patch_cache_control(response, public=True, max_age=seconds)
         response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {freshness.SITE, *keys})))

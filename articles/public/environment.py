@@ -2,7 +2,7 @@
 
 Public pages use Jinja2 rather than Django templates for speed alone: the profile of an uncached
 list page showed Django's template engine spending most of the request resolving variables
-(bench/results/ and issue 6 have the numbers). The admin keeps Django templates. Every helper a
+(bench/results/ has the numbers). The admin keeps Django templates. Every helper a
 public template may call is registered here.
 """
 

@@ -15,8 +15,8 @@ from articles.public.search import clean_query
 
 class SinglePassSelect(forms.Select):
     """A <select> written in one pass. Through widget templates, one per <option>, the topic
-    list's hundreds of options were the largest part of the search page's time (measured in
-    issue 10's note)."""
+    list's hundreds of options were the largest part of the search page's time (the search
+    page in bench/results/)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}

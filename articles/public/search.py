@@ -2,7 +2,7 @@
 
 On PostgreSQL, migration 0002 keeps a stored tsvector column (title weighted A, summary B,
 body C) with a GIN index: matching uses the index and ranking reads the stored vector, and
-results come best first. On SQLite (articles/search_index.py) every word must start a word
+results come best first. On SQLite (articles/public/search_index.py) every word must start a word
 of the title, summary or body; results come newest first. Either way each result shows the
 same kind of excerpt, made here from its text (`snippet`).
 """

@@ -1,4 +1,4 @@
-"""Public URLs of the newsroom (shapes fixed by DESIGN.md)."""
+"""Public URLs of the newsroom. Their shapes are public (links, feed readers, search engines)."""
 
 from django.urls import path, register_converter
 

@@ -77,7 +77,7 @@ def test_share_link_admin_flow(client, make_release, people):
     )
 
 
-# Issue 11, finding 6: share links outlive a withdrawal; tokens were stored as they are.
+# Security review finding: share links outlive a withdrawal; tokens were stored as they are.
 
 
 def test_withdrawal_ends_every_share_link(client, make_release, people):

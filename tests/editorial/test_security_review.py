@@ -1,4 +1,4 @@
-"""Regression tests for the security review (issue 11), one or more per finding; each failed on
+"""Regression tests for the first security review, one or more per finding; each failed on
 the code the review attacked."""
 
 import datetime

@@ -18,7 +18,7 @@ from tests.support import NOW
 
 
 def rule(release, now):
-    """DESIGN.md rule 1, independently of the code under test."""
+    """Design rule 1 (docs/design.md), independently of the code under test."""
     return (
         release.status == "published"
         and release.publish_at is not None

@@ -1,4 +1,4 @@
-"""One site on two servers (issue 13): two gunicorn servers, each with only its own caches, on
+"""One site on two servers (design rule 9): two gunicorn servers, each with only its own caches, on
 one PostgreSQL database. What a Publisher does through the admin on one is what readers get from
 the other within a second; then the same with a Redis shared by both, paused and killed under
 them."""

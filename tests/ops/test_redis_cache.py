@@ -1,4 +1,4 @@
-"""Redis as a busy site runs it (issue 13): short timeouts, a circuit breaker, one log line per
+"""Redis as a busy site runs it: short timeouts, a circuit breaker, one log line per
 outage, and a health check that names the cache, against a real redis-server of the test's own
 that it pauses (SIGSTOP) and kills."""
 

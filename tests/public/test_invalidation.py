@@ -1,4 +1,4 @@
-"""A change makes exactly the cached pages that show it stale (issue 13): a draft save none, an
+"""A change makes exactly the cached pages that show it stale (design rule 9): a draft save none, an
 edit to a live release its own pages, and a take-down is never served from a cache, whatever
 the cache does."""
 
@@ -140,7 +140,7 @@ def _expire_now(release):
 def test_a_take_down_is_never_served_from_a_cache_that_cannot_be_written(
     client, site, publisher, committed, monkeypatch
 ):
-    """Issue 13, finding 3: the version bump failed quietly and the withdrawn release stayed
+    """Review finding: the version bump failed quietly and the withdrawn release stayed
     public. The change log commits with the change, so no cache write is needed at all."""
     with time_machine.travel(NOW, tick=False):
         pages = urls_of(site)

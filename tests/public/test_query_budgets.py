@@ -1,4 +1,4 @@
-"""Query budgets (DESIGN.md rule 6): every public surface runs the same number of queries with a
+"""Query budgets (design rule 6): every public surface runs the same number of queries with a
 few releases and tags or many. Each budget is written next to what the queries are."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Second factors (issue 12, item 2): every staff page needs one; TOTP enrolment and sign-in
+"""Second factors: every staff page needs one; TOTP enrolment and sign-in
 with codes computed here; recovery codes work once; Writers may defer within a grace period,
 Publishers never; Administrators reset a colleague's factors, and it is logged."""
 

@@ -1,4 +1,4 @@
-"""Brute-force lockout (issue 12, item 1): per account and address, per address for many
+"""Brute-force lockout: per account and address, per address for many
 accounts, lifted by time or by an Administrator, and no timing oracle for account names."""
 
 import datetime

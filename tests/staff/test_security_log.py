@@ -1,4 +1,4 @@
-"""The security log (issue 12, item 4): what it records, who can read it, and that nobody can
+"""The security log: what it records, who can read it, and that nobody can
 change it."""
 
 import logging

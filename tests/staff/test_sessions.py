@@ -1,4 +1,4 @@
-"""Staff passwords and sessions (issue 12): long passwords, sessions that end with the working
+"""Staff passwords and sessions: long passwords, sessions that end with the working
 day and with the browser, a new session key at sign-in, and "sign out everywhere"."""
 
 import datetime
