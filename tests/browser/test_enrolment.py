@@ -49,8 +49,8 @@ class Checks:
         self.screenshot_dir, self.prefix = screenshot_dir, prefix
         self.axe, self.sources, self.problems = Axe(), {}, {}
 
-    def check(self, name, page, response):
-        assert response.ok, (name, response.status)
+    def check(self, name, page, response, status=200):
+        assert response.status == status, (name, response.status)
         page.wait_for_load_state("networkidle")
         self.sources[name] = response.text()
         shot = self.screenshot_dir / f"{self.prefix}-{name}.png"
@@ -209,3 +209,27 @@ def test_an_administrator_adds_a_person_who_enrols_an_app_with_the_code_shown_on
     newcomer.screenshot(path=str(screenshot_dir / "enrolment-journey-newsroom.png"))
     administrator.context.close()
     newcomer.context.close()
+
+
+def test_a_person_without_staff_status_is_told_so_on_a_page_that_passes_the_checkers(
+    browser, live_server, django_user_model, screenshot_dir
+):
+    """An account added with the admin's defaults has no staff status until an Administrator
+    ticks it: signed in before that, the person reads why, instead of going round in circles."""
+    django_user_model.objects.create_user("newcomer", password=PASSWORD)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, bypass_csp=True)
+    page = context.new_page()
+    checks = Checks(screenshot_dir, "no-access")
+
+    def refusal(response):  # the first /admin/login/ (before signing in) sends on to sign-in
+        return "/admin/login/" in response.url and response.status != 302
+
+    with page.expect_response(refusal) as told:
+        sign_in_with_password(page, live_server.url, "newcomer")
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="This account has no access to the admin").is_visible()
+    checks.check("signed-in-without-staff-status", page, told.value, status=403)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    context.close()
+    checks.assert_clean()
