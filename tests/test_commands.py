@@ -19,12 +19,15 @@ from articles.models import AuditEntry, Office, Release, SocialLink
 from articles.states import State
 
 pytestmark = pytest.mark.django_db
+# Seeding the whole demo takes seconds: `make test-fast` leaves these to `make test`.
+SEEDS_THE_DEMO = pytest.mark.slow
 
 
 def demo_rows():
     return seed_demo.RELEASES + seed_demo.routine_releases()
 
 
+@SEEDS_THE_DEMO
 def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client):
     call_command("seed_demo", stdout=StringIO())
     steps_taken = AuditEntry.objects.count()
@@ -47,6 +50,7 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client):
         assert client.get(release.get_absolute_url()).status_code == 404
 
 
+@SEEDS_THE_DEMO
 def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher():
     """Each demo release took the workflow's own steps, as the demo's people: the record (audit
     trail, revisions, numbers) is a newsroom's, and a change to the workflow shows in the demo."""
@@ -81,6 +85,7 @@ def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher():
     assert corrected.get().audit_entries.filter(action="Correction added").exists()
 
 
+@SEEDS_THE_DEMO
 def test_the_editor_shows_a_demo_release_number(client):
     call_command("seed_demo", stdout=StringIO())
     client.force_login(get_user_model().objects.get(username="publisher"))
@@ -101,6 +106,7 @@ def test_a_step_the_workflow_refuses_stops_the_seed_with_a_clear_message(monkeyp
     assert not Release.objects.exists(), "nothing is half-seeded"
 
 
+@SEEDS_THE_DEMO
 def test_the_demo_shows_pagination_archive_months_and_well_used_topics(client):
     """A new user sees every kind of public page with the demo data alone."""
     call_command("seed_demo", stdout=StringIO())

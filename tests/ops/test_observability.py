@@ -256,6 +256,7 @@ _VISITS = (
 )
 
 
+@pytest.mark.slow
 def test_tokens_in_addresses_stay_out_of_the_log_lines():
     """django.request's 404s, django.security.csrf's refusals and every JSON line, as the
     production settings log them."""

@@ -9,7 +9,8 @@ from tests.support import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
-SIZES = [3, 30]
+# The many-releases run proves the budget does not grow; `make test-fast` runs the few.
+SIZES = [3, pytest.param(30, marks=pytest.mark.slow)]
 
 
 @pytest.fixture(autouse=True)
