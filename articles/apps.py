@@ -11,10 +11,10 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag
 
         from articles import models
-        from articles.editorial.roles import create_roles_after_migrate
         from articles.photos.uploads import delete_files_after_commit
         from articles.public import invalidation
         from articles.public.search_index import ensure_index_after_migrate
+        from articles.roles import create_roles_after_migrate
         from articles.text import clean_text_fields
 
         # After every migrate, once the permissions exist, the groups match editorial/roles.py.

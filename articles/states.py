@@ -33,6 +33,10 @@ class State(models.TextChoices):
     DELETED = "deleted", "Deleted"
 
 
+# Taken down: a release in these states is shown to nobody outside the admin, not even through
+# a reviewer's share link or a press contact's embargoed copy.
+TAKEN_DOWN = frozenset({State.WITHDRAWN, State.EXPIRED, State.DELETED})
+
 # The states a stored status means by itself, whatever the time.
 STATE_OF_STATUS = {
     Status.DRAFT: State.DRAFT,

@@ -1,8 +1,9 @@
-"""Plain-text helpers shared by the model, the importer and templates."""
+"""Plain-text helpers shared by the model, the importer, pages and mail."""
 
 import html
 import re
 
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 
 # Words whose full stop does not end a sentence in news copy.
@@ -53,6 +54,14 @@ def dateline_place(place):
     """News style: the city in capitals, the state or country as written ("KABUL, Afghanistan")."""
     city, comma, rest = place.strip().partition(",")
     return city.upper() + comma + rest
+
+
+def dateline_text(release):
+    """“WASHINGTON, May 26, 2011 —”: the city in capitals, the date in office time."""
+    parts = [dateline_place(release.dateline)] if release.dateline else []
+    if release.local_date:
+        parts.append(date_format(release.local_date, "F j, Y"))
+    return f"{', '.join(parts)} —" if parts else ""
 
 
 def xml_safe(text):

@@ -29,7 +29,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from taggit.models import Tag
-from articles.editorial.roles import PUBLISHER, ensure_roles
+from articles.roles import PUBLISHER, ensure_roles
 from articles.models import Office, Release
 from subscriptions.models import Subscriber
 

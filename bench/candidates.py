@@ -23,9 +23,9 @@ from django import forms  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from articles.addresses import release_url, url  # noqa: E402
 from articles.models import Release  # noqa: E402
-from articles.public.addresses import release_url, url  # noqa: E402
-from articles.public.cards import as_cards, live_tags  # noqa: E402
+from articles.public.cards import as_cards  # noqa: E402
 from articles.public.forms import SearchForm  # noqa: E402
 from articles.public.views import IdsFirstPaginator  # noqa: E402
 
@@ -53,7 +53,7 @@ def main():
     live = Release.objects.live()
     release = live.newest_first().first()
     day, slug = release.local_date, release.slug
-    tags = list(live_tags())
+    tags = list(Release.objects.live().tags())
     cards = as_cards(live).newest_first().filter(featured__in=[False])
     deep = min(250, cards.count() // 20)
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from articles.public.presentation import absolute_url
+from articles.addresses import site_url
 from staff.addresses import client_address
 
 logger = logging.getLogger("pressoffice.csp")
@@ -51,8 +51,8 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /news/search/",
         "",
-        f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
-        f"Sitemap: {absolute_url(request, reverse('sitemap_news'))}",
+        f"Sitemap: {site_url(reverse('sitemap'), request)}",
+        f"Sitemap: {site_url(reverse('sitemap_news'), request)}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.editorial.roles import WRITER
+from articles.roles import WRITER
 from staff import enrolment
 from staff.addresses import client_address
 

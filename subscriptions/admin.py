@@ -10,8 +10,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError, audit
-from articles.models import Release
+from articles.errors import WorkflowError
+from articles.models import AuditEntry, Release
+from articles.roles import PUBLISH_PERMISSION
 from articles.states import State
 from subscriptions.models import (
     Alert,
@@ -165,8 +166,7 @@ class AlertAdmin(admin.ModelAdmin):
             release = form.cleaned_data["release"]
             with transaction.atomic():
                 send_test_alert.enqueue(release.pk, user.pk)
-                audit(release, user, "Test alert sent", release.state, release.state,
-                      f"To {user.email}.")  # fmt: skip
+                AuditEntry.objects.record(release, user, "Test alert sent", f"To {user.email}.")
             self.message_user(request, f"A test alert for “{release.title}” is on its way to "
                               f"{user.email}.", messages.SUCCESS)  # fmt: skip
             return redirect(reverse("admin:subscriptions_alert_changelist"))

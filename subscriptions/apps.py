@@ -11,7 +11,7 @@ class SubscriptionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from articles.editorial.workflow import release_stepped, release_went_live
+        from articles.signals import release_stepped, release_went_live
         from articles.text import clean_text_fields
         from subscriptions.press import after_step
         from subscriptions.tasks import queue_alert

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from taggit.models import Tag
 
-from articles.public.cards import live_tags
+from articles.models import Release
 
 ALL, TOPICS = "all", "topics"
 
@@ -26,7 +26,8 @@ class TopicsForm(forms.Form):
     def __init__(self, *args, keep=(), **kwargs):
         super().__init__(*args, **kwargs)
         # A topic stays on offer to someone who follows it, even when nothing live carries it.
-        offered = Q(pk__in=live_tags().values("pk")) | Q(pk__in=[tag.pk for tag in keep])
+        live = Release.objects.live().tags()
+        offered = Q(pk__in=live.values("pk")) | Q(pk__in=[tag.pk for tag in keep])
         self.fields["topics"].queryset = Tag.objects.filter(offered).order_by("name")
 
     def clean(self):

@@ -13,8 +13,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from articles.public.presentation import dateline_text
-from articles.text import first_sentence, html_to_text
+from articles.addresses import site_url
+from articles.text import dateline_text, first_sentence, html_to_text
 from subscriptions import tokens
 
 _MANAGE = "https://manage.invalid/placeholder"
@@ -25,19 +25,15 @@ _MESSAGE_ID = "<message-id@placeholder.invalid>"
 WIRE_SECONDS = 60
 
 
-def absolute(path):
-    return f"{settings.SITE_URL or 'http://127.0.0.1:8000'}{path}"
-
-
 def mail_domain():
-    return urlsplit(absolute("/")).hostname or "localhost"
+    return urlsplit(site_url("/")).hostname or "localhost"
 
 
 def links(subscriber_id, version):
     token = tokens.manage_token(subscriber_id, version)
     return (
-        absolute(reverse("subscriptions:manage", args=[token])),
-        absolute(reverse("subscriptions:unsubscribe", args=[token])),
+        site_url(reverse("subscriptions:manage", args=[token])),
+        site_url(reverse("subscriptions:unsubscribe", args=[token])),
     )
 
 
@@ -69,7 +65,7 @@ def paragraphs(release):
 
 
 def confirmation(subscriber, token):
-    confirm_url = absolute(reverse("subscriptions:confirm", args=[token]))
+    confirm_url = site_url(reverse("subscriptions:confirm", args=[token]))
     context = {
         "site_name": settings.SITE_NAME,
         "confirm_url": confirm_url,
@@ -101,9 +97,9 @@ class AlertMail:
             "release": release,
             "summary": release.summary or first_sentence(release.body),
             "dateline": dateline_text(release),
-            "url": absolute(release.get_absolute_url()),
+            "url": site_url(release.get_absolute_url()),
             "topics": [
-                (tag.name, absolute(reverse("articles:tag", args=[tag.slug]))) for tag in tags
+                (tag.name, site_url(reverse("articles:tag", args=[tag.slug]))) for tag in tags
             ],  # fmt: skip
             "manage_url": _MANAGE,
             "unsubscribe_url": _UNSUBSCRIBE,
@@ -122,7 +118,7 @@ class AlertMail:
         manage_url, unsubscribe_url = (
             links(subscriber_id, version)
             if subscriber_id
-            else (absolute(reverse("subscriptions:subscribe")),) * 2
+            else (site_url(reverse("subscriptions:subscribe")),) * 2
         )
         headers = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -14,9 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.editorial.workflow import PUBLISH_PERMISSION, WorkflowError, audit
-from articles.models import Release
+from articles.addresses import site_url
+from articles.errors import WorkflowError
+from articles.models import AuditEntry, Release
+from articles.roles import PUBLISH_PERMISSION
 from articles.states import State
+from articles.text import dateline_text
 from subscriptions import mail
 from subscriptions.delivery import Unwanted
 from subscriptions.models import PressContact, PressDelivery, PressMailing
@@ -48,7 +51,7 @@ def send_under_embargo(release, lists, user, send_at=None):
         mailing.lists.set(lists)
         count = _queue(mailing, contacts)
         names = ", ".join(str(press_list) for press_list in lists)
-        audit(release, user, "Sent to the press under embargo", release.state, release.state,
+        AuditEntry.objects.record(release, user, "Sent to the press under embargo",
               f"To {names} ({count} contacts), sending {office_time(send_at)}; embargoed "
               f"until {office_time(release.publish_at)}.")  # fmt: skip
     return mailing
@@ -131,8 +134,8 @@ def _tell(release, user, kind, embargoes):
         count = _queue(notice, told)
         what = (f"embargo moved to {office_time(release.publish_at)}" if kind == Kind.MOVED
                 else "withdrawn, do not publish")  # fmt: skip
-        audit(release, user, f"Press told: {notice.get_kind_display()}", release.state,
-              release.state, f"{count} contacts who had the embargoed copy: {what}.")  # fmt: skip
+        AuditEntry.objects.record(release, user, f"Press told: {notice.get_kind_display()}",
+              f"{count} contacts who had the embargoed copy: {what}.")  # fmt: skip
 
 
 def is_current(mailing, release, now=None):
@@ -190,19 +193,19 @@ class PressMail:
             raise Unwanted  # it would name a minute that is no longer the release's
         if mailing.kind == Kind.EMBARGO:
             subject = f"EMBARGOED UNTIL {until}: {release.title}"
-            link = mail.absolute(reverse("subscriptions:embargoed", args=[share_token(row.pk)]))
+            link = site_url(reverse("subscriptions:embargoed", args=[share_token(row.pk)]))
         elif mailing.kind == Kind.MOVED:
             lifted = release.state == State.LIVE
             subject = (f"EMBARGO LIFTED: {release.title}" if lifted
                        else f"EMBARGO MOVED to {until}: {release.title}")  # fmt: skip
-            link = mail.absolute(release.get_absolute_url()) if lifted else None
+            link = site_url(release.get_absolute_url()) if lifted else None
         else:
             subject, link = f"WITHDRAWN, DO NOT PUBLISH: {release.title}", None
         context = {
             "site_name": settings.SITE_NAME, "release": release, "mailing": mailing,
             "until": until, "link": link, "kind": mailing.kind,
             "paragraphs": mail.paragraphs(release) if mailing.kind == Kind.EMBARGO else [],
-            "dateline": mail.dateline_text(release),
+            "dateline": dateline_text(release),
         }  # fmt: skip
         text, html = mail.render("press", context)
         headers = {"Message-ID": f"<press-{mailing.pk}-{row.recipient}@{mail.mail_domain()}>"}

@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from articles.editorial.previews import render_preview
+from articles.public.previews import render_preview
 from articles.states import State
 from staff.addresses import client_address
 from subscriptions import press, signup, tokens

@@ -10,10 +10,10 @@ from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER, ensure_roles
 from articles.models import Image, Office, Release
 from articles.photos.uploads import clean_upload, store_image
 from articles.public import caching
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER, ensure_roles
 from subscriptions.worker import Worker
 from tests.servers import SMTPServer
 from tests.support import photo_bytes

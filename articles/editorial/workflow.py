@@ -9,33 +9,20 @@ from dataclasses import dataclass
 
 import reversion
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles.errors import WorkflowError
 from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter
 from articles.public import invalidation
+from articles.roles import DELETE_PERMISSION, EDIT_PERMISSION, PUBLISH_PERMISSION
+from articles.signals import release_stepped, release_went_live
 from articles.states import State, Status
-
-PUBLISH_PERMISSION = "articles.publish_release"
-EDIT_PERMISSION = "articles.change_release"
-DELETE_PERMISSION = "articles.delete_release"  # Administrators only (roles.py)
 
 # Changed only through workflow steps; a form that posts them is forged.
 WORKFLOW_FIELDS = {"status", "publish_at", "release_number"}
 # Publication settings only publishers may change, in the form or by restoring a revision.
 PUBLISHER_FIELDS = {"expire_at", "featured", "send_alert"}
-
-# Sent (after commit) once a release has gone live and its going-live steps are done; cache
-# purges and notifications connect here.
-release_went_live = Signal()
-# Sent (after commit) after every step, with the step's name, who took it, the state it left and
-# the publish time it had: the press corps' embargo notices connect here.
-release_stepped = Signal()
-
-
-class WorkflowError(Exception):
-    """A step that is not allowed; the message is meant for the person who asked."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +151,7 @@ def take_step(
         release.status = step.to_status
         release.updated_by = user
         save_with_revision(release, user, step.label)
-        audit(release, user, step.label, from_state, release.state, note)
+        AuditEntry.objects.record(release, user, step.label, note, from_state=from_state)
         if published_at is not None:
             _gone_live_before(release, published_at)
         elif release.state == State.LIVE:
@@ -195,7 +182,9 @@ def publish_due(now=None):
             release = Release.objects.get(pk=pk)
             if _assign_release_number(release):
                 Release.objects.filter(pk=release.pk).update(release_number=release.release_number)
-            audit(release, None, "Went live", State.SCHEDULED, State.LIVE, "")
+            AuditEntry.objects.record(
+                release, None, "Went live", from_state=State.SCHEDULED, to_state=State.LIVE
+            )
             invalidation.went_live(release)
             transaction.on_commit(lambda r=release: release_went_live.send(Release, release=r))
         done.append(release)
@@ -271,7 +260,7 @@ def add_correction(release, user, text, *, seen_version=None):
         correction = Correction.objects.create(release=release, text=text, created_by=user)
         release.updated_by = user
         save_with_revision(release, user, "Correction added")
-        audit(release, user, "Correction added", release.state, release.state, text)
+        AuditEntry.objects.record(release, user, "Correction added", text)
     return correction
 
 
@@ -281,14 +270,3 @@ def save_with_revision(release, user, comment):
         release.save()
         reversion.set_user(user)
         reversion.set_comment(comment)
-
-
-def audit(release, user, action, from_state, to_state, note):
-    AuditEntry.objects.create(
-        release=release,
-        user=user,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        note=note.strip(),
-    )

@@ -23,6 +23,21 @@ class ReleaseNumberCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def record(self, release, user, action, note="", *, from_state=None, to_state=None):
+        """Add one entry: every room that acts on a release (the workflow, share links, the
+        press desk) writes its trail through here. The states default to the release's own:
+        most actions leave it where it was."""
+        return self.create(
+            release=release,
+            user=user,
+            action=action,
+            from_state=from_state or release.state,
+            to_state=to_state or release.state,
+            note=note.strip(),
+        )
+
+
 class AuditEntry(models.Model):
     """One step in a release's life: who moved it from which state to which, and why.
 
@@ -42,6 +57,8 @@ class AuditEntry(models.Model):
     from_state = models.CharField(max_length=20, blank=True, choices=State.choices)
     to_state = models.CharField(max_length=20, blank=True, choices=State.choices)
     note = models.TextField(blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -20,13 +20,13 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from articles import visibility
+from articles.addresses import release_url
 from articles.models.offices import Office
 from articles.models.photos import Image
 from articles.photos.markup import canonical_body_images
-from articles.public.addresses import release_url
 from articles.states import State, Status
 from articles.text import first_sentence
 
@@ -83,6 +83,11 @@ class ReleaseQuerySet(models.QuerySet):
         """
         items = self._tagged_items(**{f"tag__{key}": value for key, value in tag_lookup.items()})
         return self.filter(pk__in=items.values("object_id"))
+
+    def tags(self):
+        """The tags these releases carry, by name (`live().tags()`: what public pages and the
+        subscription form offer)."""
+        return Tag.objects.filter(release__in=self).distinct().order_by("name")
 
     def related_to(self, release, tag_ids, limit=3):
         """The newest releases other than `release` sharing one of `tag_ids`.

@@ -10,7 +10,7 @@ CARD_FIELDS would cost one query per card; tests/public/test_cards.py fails if o
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from articles.models import Release
 
@@ -53,8 +53,3 @@ def with_tag_lists(releases):
         for object_id, name, slug, tag_id in rows:
             by_release[object_id].tag_list.append(TagLink(name, slug, tag_id))
     return releases
-
-
-def live_tags():
-    """Tags that at least one live release carries, by name: public pages offer only these."""
-    return Tag.objects.filter(release__in=Release.objects.live()).distinct().order_by("name")

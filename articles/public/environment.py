@@ -15,9 +15,9 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from jinja2 import Environment
 
+from articles.addresses import site_url, tag_url, url
 from articles.photos.markup import LEAD_SIZES, THUMB_SIZES, photo_html
 from articles.public import presentation
-from articles.public.addresses import tag_url, url
 from articles.public.search import snippet
 from articles.states import State
 from articles.text import dateline_place
@@ -28,7 +28,7 @@ def environment(**options):
     env.globals.update(
         url=url,
         static=static,
-        absolute_url=presentation.absolute_url,
+        site_url=site_url,
         release_image_url=presentation.release_image_url,
         share_image_alt=presentation.share_image_alt,
         photo=photo,

@@ -10,11 +10,12 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles.addresses import site_url
 from articles.models import Release
 from articles.photos.renditions import rendition_name
 from articles.public.freshness import depends_on
 from articles.public.invalidation import LIVE, release_key
-from articles.public.presentation import absolute_url, published_html, share_image
+from articles.public.presentation import published_html, share_image
 from articles.text import xml_safe
 
 FEED_LENGTH = 20  # full texts: enough for any reader polling hourly, small enough to fetch often
@@ -88,13 +89,13 @@ class ReleasesFeed(Feed):
 
     def link(self, tag):
         path = reverse("articles:tag", args=[tag.slug]) if tag else reverse("articles:list")
-        return absolute_url(self.request, path)
+        return site_url(path, self.request)
 
     def feed_url(self, tag):
-        return absolute_url(self.request, self.request.path)
+        return site_url(self.request.path, self.request)
 
     def item_link(self, release):
-        return absolute_url(self.request, release.get_absolute_url())
+        return site_url(release.get_absolute_url(), self.request)
 
     def items(self, tag):
         return feed_items(tag)
@@ -127,7 +128,7 @@ class ReleasesFeed(Feed):
         width = image.standard_width
         name = rendition_name(image.key, width, image.extension)
         mime = "image/png" if image.extension == "png" else "image/jpeg"
-        url = absolute_url(self.request, image.url(width=width))
+        url = site_url(image.url(width=width), self.request)
         return [Enclosure(url, str(default_storage.size(name)), mime)]
 
 
@@ -146,7 +147,7 @@ def json_feed(request):
     items = [
         {
             "id": release.guid.urn,
-            "url": absolute_url(request, release.get_absolute_url()),
+            "url": site_url(release.get_absolute_url(), request),
             "title": release.title,
             "summary": release.summary,
             "content_html": str(published_html(release)),
@@ -154,17 +155,15 @@ def json_feed(request):
             "date_modified": release.last_modified.isoformat(),
             "authors": [{"name": release.byline or release.office.name}],
             "tags": [tag.name for tag in release.tags.all()],
-            **(
-                {"image": absolute_url(request, share_image(release))} if release.lead_image else {}
-            ),
+            **({"image": site_url(share_image(release), request)} if release.lead_image else {}),
         }
         for release in feed_items()
     ]
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": f"{settings.SITE_NAME}: news releases",
-        "home_page_url": absolute_url(request, reverse("articles:list")),
-        "feed_url": absolute_url(request, reverse("articles:feed_json")),
+        "home_page_url": site_url(reverse("articles:list"), request),
+        "feed_url": site_url(reverse("articles:feed_json"), request),
         "language": settings.LANGUAGE_CODE,
         "items": items,
     }

@@ -15,7 +15,7 @@ from articles.models import Office, Release, SocialLink
 from articles.public import freshness
 from articles.public.archive import archive_years
 from articles.public.caching import cached_for_content
-from articles.public.cards import live_tags, with_tag_lists
+from articles.public.cards import with_tag_lists
 from articles.public.invalidation import LIVE, LIVE_EDITS, release_key, tag_key
 from articles.public.presentation import corrections_html
 
@@ -54,7 +54,7 @@ def live_archive_years():
 
 
 def cached_live_tags():
-    return cached_for_content("live-tags", lambda: list(live_tags()), [LIVE])
+    return cached_for_content("live-tags", lambda: list(Release.objects.live().tags()), [LIVE])
 
 
 def site_office():

@@ -11,20 +11,12 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.addresses import site_url
 from articles.photos.markup import responsive_body_images
-from articles.text import dateline_place
-
-
-def dateline_text(release):
-    """“WASHINGTON, May 26, 2011 —”: the city in capitals, the date in office time."""
-    parts = [dateline_place(release.dateline)] if release.dateline else []
-    if release.local_date:
-        parts.append(date_format(release.local_date, "F j, Y"))
-    return f"{', '.join(parts)} —" if parts else ""
+from articles.text import dateline_text
 
 
 def body_html(release):
@@ -66,12 +58,12 @@ def share_image(release):
 
 def release_image_url(request, release):
     """The picture link previews show: the lead photo, else the site's default image."""
-    return absolute_url(request, share_image(release) or static("img/og-default.png"))
+    return site_url(share_image(release) or static("img/og-default.png"), request)
 
 
 def share_links(request, release):
     """Plain share URLs: no third-party script runs on our pages."""
-    address = absolute_url(request, release.get_absolute_url())
+    address = site_url(release.get_absolute_url(), request)
     mail = {"subject": release.title, "body": address}
     return [
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": address})),
@@ -79,13 +71,6 @@ def share_links(request, release):
         # mailto: wants %20 for spaces, not "+" (RFC 6068).
         ("E-mail", "mailto:?" + urlencode(mail, quote_via=quote)),
     ]  # fmt: skip
-
-
-def absolute_url(request, path):
-    """An absolute address: SITE_URL when configured, else the host this request came to."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 # What json.dumps leaves that could end a <script> element early or start a comment.
@@ -113,10 +98,10 @@ def share_image_alt(release):
 def news_article(request, release, image_url):
     """schema.org NewsArticle for search engines, with what Google's Article documentation
     recommends: the author's page, and the photo in the three shapes it crops to."""
-    url = absolute_url(request, release.get_absolute_url())
+    url = site_url(release.get_absolute_url(), request)
     office = release.office
     # The office's newsroom is its public page; the byline's author is reached through it.
-    office_url = absolute_url(request, "/")
+    office_url = site_url("/", request)
     publisher = {"@type": "GovernmentOrganization", "name": office.name, "url": office_url}
     if office.parent_organisation:
         publisher["parentOrganization"] = {
@@ -139,7 +124,7 @@ def news_article(request, release, image_url):
         ),
         "publisher": publisher,
         "image": (
-            [absolute_url(request, crop) for crop in release.lead_image.share_urls()]
+            [site_url(crop, request) for crop in release.lead_image.share_urls()]
             if release.lead_image_id
             else [image_url]
         ),

@@ -11,11 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.addresses import site_url
 from articles.models import Release
 from articles.public.fragments import cached_live_tags, live_archive_years, sitemap_fragment
 from articles.public.freshness import depends_on
 from articles.public.invalidation import LIVE, LIVE_EDITS
-from articles.public.presentation import absolute_url
 from articles.text import xml_safe
 
 NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
@@ -23,13 +23,14 @@ NEWS_SITEMAP_LIMIT = 1000
 
 
 class SiteSitemap(Sitemap):
-    """Addresses on SITE_URL when it is set, else on the host the request came to."""
+    """Addresses on the site's address, as site_url() gives it. Django builds them from a
+    protocol and a domain, which it takes from the request unless SITE_URL names the site."""
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme or super().get_protocol(protocol)
+        return urlsplit(site_url()).scheme if settings.SITE_URL else super().get_protocol(protocol)
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc or super().get_domain(site)
+        return urlsplit(site_url()).netloc if settings.SITE_URL else super().get_domain(site)
 
 
 class ReleaseSitemap(SiteSitemap):
@@ -107,7 +108,7 @@ def news_sitemap(request):
     depends_on(LIVE, LIVE_EDITS)
     for release in releases:
         release.title = xml_safe(release.title)  # a row written around save() stays readable
-    base = absolute_url(request, "/").removesuffix("/")
+    base = site_url("/", request).removesuffix("/")
     return render(
         request,
         "sitemap_news.xml",

@@ -8,8 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.editorial.roles import PUBLISHER, WRITER
 from articles.models import Release
+from articles.roles import PUBLISHER, WRITER
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
 from tests.editorial.release_states import PAGE_STATES, Newsroom
 

@@ -12,7 +12,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from staff import enrolment
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
 from tests.browser.test_editor import WCAG_21_AA

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from articles.editorial.roles import PUBLISHER, WRITER
+from articles.roles import PUBLISHER, WRITER
 from staff import enrolment
 from tests.staff.test_factors import STEP, totp
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from articles.editorial.workflow import STEPS
 from articles.models import Release
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from articles.states import State
 
 ADD_URL = "/admin/articles/release/add/"

@@ -6,9 +6,11 @@ import datetime
 import pytest
 import time_machine
 
-from articles.editorial.roles import PUBLISHER, WRITER
-from articles.editorial.workflow import WorkflowError, publish_due, release_went_live, take_step
+from articles.editorial.workflow import publish_due, take_step
+from articles.errors import WorkflowError
 from articles.models import Release
+from articles.roles import PUBLISHER, WRITER
+from articles.signals import release_went_live
 from articles.states import State
 from tests.support import NOW, local
 

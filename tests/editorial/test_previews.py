@@ -9,9 +9,10 @@ import pytest
 import time_machine
 
 from articles.editorial.previews import create_preview_link, revoke_preview_link
-from articles.editorial.roles import PUBLISHER, WRITER
-from articles.editorial.workflow import WorkflowError, take_step
+from articles.editorial.workflow import take_step
+from articles.errors import WorkflowError
 from articles.models import PreviewLink
+from articles.roles import PUBLISHER, WRITER
 from tests.support import NOW
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from tests.editorial.release_states import PAGE_STATES, Newsroom
 
 pytestmark = pytest.mark.django_db

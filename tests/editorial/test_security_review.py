@@ -17,9 +17,9 @@ from reversion.models import Version
 
 from articles.editorial import workflow
 from articles.editorial.previews import create_preview_link
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from articles.editorial.workflow import publish_due, take_step
 from articles.models import Correction, Image, Office, Release
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from articles.states import State
 from tests.editorial.test_nothing_lost import form_data
 from tests.support import NOW, photo_bytes

@@ -12,7 +12,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.editorial.workflow import STEPS, WorkflowError, publish_due, take_step
+from articles.editorial.workflow import STEPS, publish_due, take_step
+from articles.errors import WorkflowError
 from articles.models import AuditEntry, Release
 from tests.support import NOW
 

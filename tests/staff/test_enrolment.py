@@ -11,7 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER
+from articles.roles import ADMINISTRATOR, PUBLISHER
 from staff.models import EnrolmentCode, SecurityEvent
 from tests.staff.conftest import PASSWORD
 from tests.staff.test_factors import START, totp

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from articles.editorial.roles import PUBLISHER, WRITER
+from articles.roles import PUBLISHER, WRITER
 from tests.staff.conftest import PASSWORD
 from tests.support import sign_in
 

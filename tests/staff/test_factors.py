@@ -14,7 +14,7 @@ import time_machine
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from staff import enrolment
 from staff.models import SecurityEvent
 from tests.staff.conftest import PASSWORD

@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from tests.staff.conftest import PASSWORD
 from tests.support import sign_in
 

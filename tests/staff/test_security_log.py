@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from pressoffice import observability
 from staff.models import SecurityEvent
 from tests import support

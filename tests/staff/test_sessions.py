@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from articles.editorial.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from tests import support
 
 pytestmark = pytest.mark.django_db

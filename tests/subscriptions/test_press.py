@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from articles.editorial.workflow import WorkflowError, take_step
+from articles.editorial.workflow import take_step
+from articles.errors import WorkflowError
 from articles.models import AuditEntry
 from articles.states import Status
 from subscriptions.models import PressContact, PressDelivery, PressList, PressMailing

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 
-from articles.editorial.workflow import WorkflowError
+from articles.errors import WorkflowError
 from articles.models import Release
 
 

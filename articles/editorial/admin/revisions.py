@@ -14,8 +14,9 @@ from django.utils.html import format_html_join
 from reversion.models import Version
 
 from articles.editorial.admin.base import ReleaseViewsBase
-from articles.editorial.workflow import PUBLISH_PERMISSION, PUBLISHER_FIELDS, audit
-from articles.models import Office, Release
+from articles.editorial.workflow import PUBLISHER_FIELDS
+from articles.models import AuditEntry, Office, Release
+from articles.roles import PUBLISH_PERMISSION
 from articles.states import State
 from articles.text import html_to_text
 
@@ -79,8 +80,7 @@ class RevisionsMixin(ReleaseViewsBase):
             when = f"{version.revision.date_created:%d %b %Y %H:%M}"
             reversion.set_user(request.user)
             reversion.set_comment(f"Restored the revision of {when}")
-            state = release.state
-            audit(release, request.user, "Revision restored", state, state, f"Text of {when}")
+            AuditEntry.objects.record(release, request.user, "Revision restored", f"Text of {when}")
         self.message_user(
             request, f"Restored the text of {when} as a new revision.", messages.SUCCESS
         )

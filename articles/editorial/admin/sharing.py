@@ -5,14 +5,11 @@ from django.shortcuts import get_object_or_404
 
 from articles.editorial.admin.base import ReleaseViewsBase
 from articles.editorial.forms import CorrectionForm, ShareLinkForm
-from articles.editorial.previews import (
-    MAX_SHARE_HOURS,
-    create_preview_link,
-    render_preview,
-    revoke_preview_link,
-)
-from articles.editorial.workflow import PUBLISH_PERMISSION, add_correction
+from articles.editorial.previews import MAX_SHARE_HOURS, create_preview_link, revoke_preview_link
+from articles.editorial.workflow import add_correction
 from articles.models import PreviewLink
+from articles.public.previews import render_preview
+from articles.roles import PUBLISH_PERMISSION
 from articles.states import Status
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from articles.editorial.roles import PUBLISHER, WRITER, ensure_roles
+from articles.roles import PUBLISHER, WRITER, ensure_roles
 
 DEMO_ACCOUNTS = [
     ("admin", None),  # superuser

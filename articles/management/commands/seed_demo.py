@@ -15,11 +15,12 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.editorial.roles import PUBLISHER, WRITER
-from articles.editorial.workflow import WorkflowError, add_correction, save_with_revision, take_step
+from articles.editorial.workflow import add_correction, save_with_revision, take_step
+from articles.errors import WorkflowError
 from articles.management.commands.create_demo_admin import DEMO_ACCOUNTS
 from articles.models import Image, Office, Release, SocialLink
 from articles.photos.uploads import clean_upload, store_image
+from articles.roles import PUBLISHER, WRITER
 from articles.states import State
 from articles.text import paragraphs_to_html
 

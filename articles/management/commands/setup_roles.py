@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from articles.editorial.roles import ROLES, ensure_roles
+from articles.roles import ROLES, ensure_roles
 
 
 class Command(BaseCommand):

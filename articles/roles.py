@@ -1,4 +1,5 @@
-"""The newsroom's roles as Django groups, kept in step with this file after every migrate.
+"""The newsroom's roles as Django groups, kept in step with this file after every migrate, and
+the permission names the workflow, the press desk and staff sign-in check.
 
 Writer: writes drafts and submits them for review; uploads and describes photos.
 Publisher: what a writer can, plus publish, schedule, withdraw, correct, share previews and
@@ -8,6 +9,11 @@ Administrator: everything in the newsroom, plus users and groups.
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+
+# What the workflow's steps and the press desk check; the groups below grant them.
+EDIT_PERMISSION = "articles.change_release"
+PUBLISH_PERMISSION = "articles.publish_release"
+DELETE_PERMISSION = "articles.delete_release"  # Administrators only
 
 WRITER = "Writer"
 PUBLISHER = "Publisher"

@@ -1,4 +1,5 @@
-"""Public addresses: reverse() once per worker, then fill in.
+"""Public addresses: the site's own (site_url), and the shapes of its pages, reversed once per
+worker, then filled in.
 
 A list page links dozens of releases and tags, and every page repeats the same header, footer
 and archive links; resolving each through reverse() cost more than rendering the rest of a card.
@@ -7,9 +8,24 @@ The URLconf stays the one source of the shapes, and cannot change while a worker
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
 _SLUG = "slug-placeholder-0"
+# Where the development server answers: links in mail sent without SITE_URL (a demo) point here.
+DEVELOPMENT_URL = "http://127.0.0.1:8000"
+
+
+def site_url(path="/", request=None):
+    """The absolute address of `path` on this site, for pages, feeds, sitemaps and mail.
+
+    SITE_URL when it is set (behind a proxy, the public name); else the host the request came
+    to; else, with no request (mail, commands), the development server."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return DEVELOPMENT_URL + path
 
 
 def url(name, *args):
