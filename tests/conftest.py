@@ -13,7 +13,7 @@ from django.test import override_settings
 from articles.models import Image, Office, Release
 from articles.photos.uploads import clean_upload, store_image
 from articles.public import caching
-from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER, ensure_roles
+from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER, ensure_roles
 from subscriptions.worker import Worker
 from tests.servers import SMTPServer
 from tests.support import photo_bytes
@@ -146,7 +146,7 @@ def people(db, django_user_model):
     """One user in each newsroom role, keyed by role; each logs in with "pw-" + the role."""
     ensure_roles()
     users = {}
-    for role in [WRITER, PUBLISHER, ADMINISTRATOR]:
+    for role in [WRITER, REVIEWER, PUBLISHER, ADMINISTRATOR]:
         user = django_user_model.objects.create_user(
             role.lower(), password=f"pw-{role}", is_staff=True
         )

@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from articles.editorial import workflow
 from articles.management.commands import seed_demo
+from articles.management.commands.create_demo_admin import DEMO_ACCOUNTS
 from articles.models import AuditEntry, Office, Release, SocialLink
 from articles.states import State
 
@@ -61,11 +62,12 @@ def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher():
         year = f"{timezone.localtime(release.publish_at).year % 100:02d}"
         assert re.fullmatch(rf"No\. \d+-{year}", release.release_number), release.release_number
         trail = list(release.audit_entries.order_by("at", "id").select_related("user"))
-        assert [(e.action, e.user.username) for e in trail[:2]] == [
+        assert [(e.action, e.user.username) for e in trail[:3]] == [
             (workflow.STEPS["submit"].label, "writer"),
+            ("Cleared: Legal", "reviewer"),
             (workflow.STEPS["publish"].label, "publisher"),
         ]
-        assert (trail[1].from_state, trail[1].to_state) == (State.IN_REVIEW, State.LIVE)
+        assert (trail[2].from_state, trail[2].to_state) == (State.IN_REVIEW, State.LIVE)
         versions = Version.objects.get_for_object(release).order_by("pk")
         assert versions.count() >= 3 and versions.first().revision.user.username == "writer"
     # Numbered in the order they were published, each year from 1.
@@ -128,15 +130,15 @@ def test_demo_accounts_get_random_passwords_once():
     out = StringIO()
     call_command("create_demo_admin", stdout=out)
     passwords = dict(re.findall(r"(\w+)\s+password “([^”]+)”", out.getvalue()))
-    assert set(passwords) == {"admin", "publisher", "writer"}
-    assert len(set(passwords.values())) == 3 and all(len(p) >= 16 for p in passwords.values())
+    assert set(passwords) == {"admin", "publisher", "reviewer", "writer"}
+    assert len(set(passwords.values())) == 4 and all(len(p) >= 16 for p in passwords.values())
     for username, password in passwords.items():
         # axes checks every sign-in against its lockouts, so it needs the request.
         request = RequestFactory().post("/admin/login/")
         assert authenticate(request, username=username, password=password) is not None
     secrets_ = dict(re.findall(r"(\w+)\s+password “[^”]+”\s+authenticator secret ([A-Z2-7]+)",
                                out.getvalue()))  # fmt: skip
-    assert set(secrets_) == {"admin", "publisher", "writer"}
+    assert set(secrets_) == {"admin", "publisher", "reviewer", "writer"}
     code = re.search(r"writer\s+password “([^”]+)”.*recovery code (\w+)", out.getvalue())
     client = Client()
     client.post("/accounts/login/", {"login": "writer", "password": code[1]})
@@ -150,4 +152,4 @@ def test_demo_accounts_get_random_passwords_once():
     again = StringIO()
     call_command("create_demo_admin", stdout=again)
     assert "password “" not in again.getvalue() and "exists" in again.getvalue()
-    assert get_user_model().objects.count() == 3
+    assert get_user_model().objects.count() == len(DEMO_ACCOUNTS)

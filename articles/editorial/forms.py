@@ -1,4 +1,5 @@
-"""The editors' forms: a release, a workflow step, a correction, a share link, a tag merge."""
+"""The editors' forms: a release, a workflow step, a clearance answer, a correction, a share
+link, a tag merge."""
 
 from django import forms
 
@@ -76,9 +77,48 @@ class WorkflowStepForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    emergency_reason = forms.CharField(
+        label="Reason to publish before clearance is complete",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def __init__(self, *args, **kwargs):
         # Its own ids: the correction form on the same page has a version field too.
         super().__init__(*args, auto_id="id_workflow_%s", **kwargs)
+
+
+class ClearanceAnswerForm(forms.Form):
+    """A reviewer's answer: which sign-off (when they may give more than one), Clear or
+    Request changes, a note (required to ask for changes), and the version they read."""
+
+    sign_off = forms.ChoiceField(label="Sign-off")
+    answer = forms.ChoiceField(choices=[("clear", "Clear"), ("changes", "Request changes")])
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you ask for changes: the writer reads it.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, auto_id="id_clearance_%s", **kwargs)
+        self.fields["sign_off"].choices = [(self.value_of(place), place.name) for place in places]
+
+    SECOND_READER = "second-reader"  # the one sign-off where no route applies
+
+    @classmethod
+    def value_of(cls, place):
+        return str(place.required.pk) if place.required else cls.SECOND_READER
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer") == "changes" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Say what needs to change: the writer reads your note.")
+        return cleaned
 
 
 class CorrectionForm(forms.Form):

@@ -1,0 +1,131 @@
+"""Clearance in the admin: the release page's Clearance panel and its answer form, the release
+list's "Waiting for my clearance" filter, and the routes an Administrator defines."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from articles.editorial import clearance
+from articles.editorial.accessibility import AccessibleAdminMixin
+from articles.editorial.admin.base import ReleaseViewsBase
+from articles.editorial.forms import ClearanceAnswerForm
+from articles.editorial.workflow import clear, take_step
+from articles.models import ClearanceRoute, RequiredSignOff, SignOff
+from articles.roles import CLEAR_PERMISSION
+
+
+class ClearanceMixin(ReleaseViewsBase):
+    def release_urls(self):
+        return [
+            *super().release_urls(),
+            self.release_route("<int:pk>/clearance/", self.clearance_view, "clearance"),
+        ]
+
+    def release_page_context(self, request, release):
+        places = clearance.standing(release)
+        answerable = clearance.answerable(release, request.user)
+        missing = [place for place in places if not place.holds]
+        return {
+            **super().release_page_context(request, release),
+            "clearance_places": places,
+            "clearance_route": clearance.route_for(release),
+            "clearance_missing": missing,
+            "clearance_form": (
+                ClearanceAnswerForm(places=answerable, initial={"version": release.lock_version})
+                if answerable
+                else None
+            ),
+            "clearance_voided": release.sign_offs.filter(voided_at__isnull=False)
+            .select_related("user", "voided_by")
+            .order_by("-voided_at")[:20],
+            "clearance_answers": release.sign_offs.select_related("user").order_by("-at")[:50],
+            "may_publish_uncleared": bool(missing)
+            and clearance.may_publish_uncleared(request.user, release),
+        }
+
+    def clearance_view(self, request, pk):
+        self.require_post(request)
+        release = self.release_or_404(request, pk)
+        places = clearance.answerable(release, request.user)
+        form = ClearanceAnswerForm(request.POST, places=places)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                self.message_user(request, " ".join(errors), messages.ERROR)
+            if not places:
+                self.message_user(
+                    request, "No sign-off of this release is waiting for you.", messages.ERROR
+                )
+            return self.back_to(release)
+        data = form.cleaned_data
+        place = next(p for p in places if form.value_of(p) == data["sign_off"])
+        if data["answer"] == "clear":
+            done, _ = self.attempt(
+                request, CLEAR_PERMISSION, clear, release, request.user, place.required,
+                note=data["note"], seen_version=data["version"],
+            )  # fmt: skip
+            if done:
+                self.message_user(request, f"{place.name}: cleared this version.")
+        else:
+            done, _ = self.attempt(
+                request, CLEAR_PERMISSION, take_step, release, "request_changes", request.user,
+                note=data["note"], seen_version=data["version"], sign_off=place.required,
+            )  # fmt: skip
+            if done:
+                self.message_user(request, f"{place.name}: changes requested; back to its writer.")
+        return self.back_to(release)
+
+
+class WaitingForMyClearance(admin.SimpleListFilter):
+    title = "clearance"
+    parameter_name = "clearance"
+
+    def lookups(self, request, model_admin):
+        if not request.user.has_perm(CLEAR_PERMISSION):
+            return []
+        return [("mine", "Waiting for my clearance"), ("after", "Published before clearance")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(pk__in=clearance.waiting_for(request.user).values("pk"))
+        if self.value() == "after":
+            return queryset.filter(published_without_clearance=True)
+        return queryset
+
+
+class RequiredSignOffInline(admin.TabularInline):
+    model = RequiredSignOff
+    extra = 1
+    fields = ["stage", "name", "group", "people", "due_hours"]
+    autocomplete_fields = ["people"]
+
+
+@admin.register(ClearanceRoute)
+class ClearanceRouteAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "office", "sign_off_count", "publishers_may_override", "active"]
+    list_filter = ["kind", "active"]
+    inlines = [RequiredSignOffInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sign_off_total=Count("required"))
+
+    @admin.display(description="sign-offs", ordering="sign_off_total")
+    def sign_off_count(self, obj):
+        return obj.sign_off_total
+
+
+@admin.register(SignOff)
+class SignOffAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+    """The clearance trail, read-only: who answered which version, when, with what note."""
+
+    list_display = ["release", "name", "decision", "user", "at", "version", "voided_at"]
+    list_filter = ["decision", "name"]
+    search_fields = ["release__title", "name", "note"]
+    list_select_related = ["release", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
