@@ -1,11 +1,14 @@
 """Clearance: named reviewers sign off on the exact text, stage by stage, before Publish or
 Schedule; an edit voids what was cleared; nobody clears their own writing."""
 
+import contextlib
 import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection, transaction  # noqa: F401 (needs_postgres reads connection)
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.editorial import clearance
 from articles.editorial.workflow import clear, publish_due, take_step
@@ -13,6 +16,7 @@ from articles.errors import WorkflowError
 from articles.models import ClearanceRoute, Release, RequiredSignOff, SignOff
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from articles.states import State
+from tests.editorial.test_workflow_properties import needs_postgres, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +249,44 @@ def test_the_clearance_trail_outlives_deletion(in_review, reviewers, people):
     with pytest.raises(Exception, match="protected"):
         Release.objects.filter(pk=in_review.pk).delete()
     assert in_review.sign_offs.get().user == reviewers["legal"]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_publishers_racing_a_voiding_edit_never_publish_uncleared_text(
+    make_release, people, django_user_model, attempt
+):
+    """Two Publishers press Publish while the writer saves a change to the cleared text: the
+    row lock orders them, and whatever wins, the text that went out is the text cleared."""
+    writer, reviewer = people[WRITER], people[REVIEWER]
+    release = make_release("Racing", status="draft", publish_at=None, created_by=writer)
+    take_step(release, "submit", writer)
+    clear(release, reviewer)
+    cleared_body = Release.objects.get(pk=release.pk).body
+    second = django_user_model.objects.create_user("publisher-2", is_staff=True)
+    second.groups.add(Group.objects.get(name=PUBLISHER))
+
+    def publish(user):
+        with contextlib.suppress(WorkflowError):
+            take_step(Release.objects.get(pk=release.pk), "publish", user)
+
+    def edit():
+        with transaction.atomic():  # as the admin's form does: the row locked, then saved
+            current = Release.objects.select_for_update().get(pk=release.pk)
+            current.body += "<p>A late change nobody cleared.</p>"
+            current.updated_by = writer
+            current.save()
+
+    run_together([lambda: publish(people[PUBLISHER]), lambda: publish(second), edit])
+
+    release.refresh_from_db()
+    published = [
+        version.field_dict["body"]
+        for version in Version.objects.get_for_object(release)
+        if version.revision.comment == "Publish now"
+    ]
+    assert len(published) <= 1, "published once at most"
+    assert all(body == cleared_body for body in published)
+    if not published:
+        assert release.state == State.IN_REVIEW and clearance.missing(release)
