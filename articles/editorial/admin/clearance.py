@@ -24,6 +24,7 @@ class ClearanceMixin(ReleaseViewsBase):
         places = clearance.standing(release)
         answerable = clearance.answerable(release, request.user)
         missing = [place for place in places if not place.holds]
+        latest = release.sign_offs.select_related("user").order_by("-at", "-id").first()
         return {
             **super().release_page_context(request, release),
             "clearance_places": places,
@@ -37,6 +38,10 @@ class ClearanceMixin(ReleaseViewsBase):
             "clearance_voided": release.sign_offs.filter(voided_at__isnull=False)
             .select_related("user", "voided_by")
             .order_by("-voided_at")[:20],
+            # What the writer must act on: the last answer, while it sent the release back.
+            "changes_requested": latest
+            if latest and latest.decision == SignOff.Decision.CHANGES and release.state == "draft"
+            else None,
             "clearance_answers": release.sign_offs.select_related("user").order_by("-at")[:50],
             "may_publish_uncleared": bool(missing)
             and clearance.may_publish_uncleared(request.user, release),
@@ -91,11 +96,13 @@ class WaitingForMyClearance(admin.SimpleListFilter):
         return queryset
 
 
-class RequiredSignOffInline(admin.TabularInline):
+class RequiredSignOffInline(admin.StackedInline):
+    # Every field keeps its own label and the page needs no script (the tabular inline's fields
+    # have no labels; the stacked one's group has no legend).
     model = RequiredSignOff
-    extra = 1
+    template = "admin/edit_inline/labelled.html"
+    extra = 2
     fields = ["stage", "name", "group", "people", "due_hours"]
-    autocomplete_fields = ["people"]
 
 
 @admin.register(ClearanceRoute)
