@@ -15,9 +15,11 @@ The workflow's steps call these rules; nothing here changes a release's state by
 `text_changed`, which sends an edited scheduled release back to review.
 """
 
+import datetime
 import difflib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -40,10 +42,20 @@ class Place:
     stage: int
     given: SignOff | None  # the sign-off that holds it on the current text, if any
     reached: bool  # every earlier stage holds
+    reached_at: datetime.datetime | None = None  # when its stage opened
 
     @property
     def holds(self):
         return self.given is not None
+
+    @property
+    def due_at(self):
+        if self.required is None or self.reached_at is None or not self.reached:
+            return None
+        return working_hours_after(self.reached_at, self.required.due_hours)
+
+    def is_overdue(self, now=None):
+        return not self.holds and self.due_at is not None and self.due_at < (now or timezone.now())
 
     @property
     def status(self):
@@ -71,13 +83,35 @@ def standing(release):
         given = next(iter(holding.values()), None)
         return [Place(SECOND_READER, None, 1, given, reached=True)]
     places, reached, stage, stage_holds = [], True, None, True
+    opened, last_given = release.review_started_at, release.review_started_at
     for required in route.required.all():
         if required.stage != stage:
             reached, stage, stage_holds = reached and stage_holds, required.stage, True
+            opened = last_given  # a stage opens when the last sign-off before it is given
         given = holding.get(required.pk)
         stage_holds = stage_holds and given is not None
-        places.append(Place(required.name, required, required.stage, given, reached))
+        if given is not None and (last_given is None or given.at > last_given):
+            last_given = given.at
+        places.append(Place(required.name, required, required.stage, given, reached, opened))
     return places
+
+
+def working_hours_after(start, hours):
+    """The moment `hours` working hours after `start`: Monday to Friday, within
+    CLEARANCE_WORKDAY, in office time."""
+    opens, closes = settings.CLEARANCE_WORKDAY
+    moment, left = timezone.localtime(start), datetime.timedelta(hours=hours)
+    while True:
+        day_opens = moment.replace(hour=opens, minute=0, second=0, microsecond=0)
+        day_closes = moment.replace(hour=closes, minute=0, second=0, microsecond=0)
+        if moment.weekday() >= 5 or moment >= day_closes:
+            moment = (moment + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0)
+            continue
+        moment = max(moment, day_opens)
+        if left <= day_closes - moment:
+            return moment + left
+        left -= day_closes - moment
+        moment = day_closes
 
 
 def missing(release):

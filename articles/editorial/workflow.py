@@ -164,6 +164,8 @@ def take_step(
             _claim_slug(release, now)
         if step.to_status in {Status.WITHDRAWN, Status.DELETED}:
             release.preview_links.end(now)  # a withdrawal or deletion ends every share link
+        if step.name == "submit":
+            release.review_started_at = now  # clearance's first stage opens now
         if step.name == "recover":
             release.publish_at = None  # its old time comes back only by publishing again
             release.went_live_at = None

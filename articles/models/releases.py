@@ -93,6 +93,12 @@ class ReleasePublication(models.Model):
         editable=False,
         help_text="When publish_due ran the going-live steps; empty until then.",
     )
+    review_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was last submitted for review: its clearance's first stage opened.",
+    )
     published_without_clearance = models.BooleanField(
         default=False,
         editable=False,
@@ -185,7 +191,7 @@ class ReleaseRecord(models.Model):
 @reversion.register(
     exclude=[
         "lock_version", "went_live_at", "text_fingerprint", "text_changed_by",
-        "published_without_clearance",
+        "published_without_clearance", "review_started_at",
     ]
 )  # fmt: skip
 class Release(ReleasePublication, ReleaseRecord):

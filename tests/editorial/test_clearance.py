@@ -5,6 +5,7 @@ import contextlib
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection, transaction  # noqa: F401 (needs_postgres reads connection)
 from django.utils import timezone
@@ -17,6 +18,7 @@ from articles.models import ClearanceRoute, Release, RequiredSignOff, SignOff
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from articles.states import State
 from tests.editorial.test_workflow_properties import needs_postgres, run_together
+from tests.support import OFFICE_TZ
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +292,40 @@ def test_two_publishers_racing_a_voiding_edit_never_publish_uncleared_text(
     assert all(body == cleared_body for body in published)
     if not published:
         assert release.state == State.IN_REVIEW and clearance.missing(release)
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "due"),
+    [
+        ((2026, 11, 25, 10, 0), 4, (2026, 11, 25, 14, 0)),  # Wednesday, within the day
+        ((2026, 11, 27, 16, 0), 4, (2026, 11, 30, 12, 0)),  # Friday afternoon to Monday
+        ((2026, 11, 30, 7, 0), 2, (2026, 11, 30, 11, 0)),  # before opening
+        ((2026, 11, 28, 12, 0), 8, (2026, 11, 30, 17, 0)),  # a Saturday: the week starts
+        ((2026, 11, 25, 18, 30), 9, (2026, 11, 27, 10, 0)),  # after closing, two days
+    ],
+)
+def test_due_times_count_working_hours_in_office_time(start, hours, due):
+    start = datetime.datetime(*start, tzinfo=OFFICE_TZ)
+    assert clearance.working_hours_after(start, hours) == datetime.datetime(*due, tzinfo=OFFICE_TZ)
+
+
+def test_each_stage_is_due_from_when_it_opens(route, make_release, writer, reviewers):
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 9, 0, tzinfo=OFFICE_TZ), tick=False):
+        release = take_step(
+            make_release("Due", kind="press-release", status="draft", publish_at=None,
+                         created_by=writer),
+            "submit", writer,
+        )  # fmt: skip
+    legal, policy = sign_off(route, "Legal"), sign_off(route, "Policy")
+    legal.due_hours = 2
+    legal.save()
+    places = {place.name: place for place in clearance.standing(release)}
+    assert places["Legal"].due_at == datetime.datetime(2026, 11, 25, 11, 0, tzinfo=OFFICE_TZ)
+    assert places["Front office"].due_at is None, "its stage has not opened"
+    assert places["Legal"].is_overdue(datetime.datetime(2026, 11, 25, 12, tzinfo=OFFICE_TZ))
+
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 13, 0, tzinfo=OFFICE_TZ), tick=False):
+        clear(release, reviewers["legal"], legal)
+        clear(release, reviewers["policy"], policy)
+    places = {place.name: place for place in clearance.standing(release)}
+    assert places["Front office"].due_at == datetime.datetime(2026, 11, 26, 13, tzinfo=OFFICE_TZ)
