@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from articles.addresses import site_url
 from articles.text import dateline_text, first_sentence, html_to_text
-from subscriptions import tokens
+from subscriptions.readers import tokens
 
 _MANAGE = "https://manage.invalid/placeholder"
 _UNSUBSCRIBE = "https://unsubscribe.invalid/placeholder"

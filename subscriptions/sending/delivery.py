@@ -27,7 +27,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.utils import exclusive_transaction
 
-from subscriptions.models import Outgoing
+from subscriptions.sending.models import Outgoing
 
 logger = logging.getLogger(__name__)
 Status = Outgoing.Status
