@@ -37,9 +37,10 @@ def _commit_without_waiting(sender, connection, **kwargs):
     """The worker's commits on PostgreSQL don't wait for the disk (synchronous_commit off).
 
     Each sent message is recorded in its own commit; waiting for each flush held sending to
-    the disk's pace. A crashed worker loses nothing by this (the server has every commit); only
-    a crash of PostgreSQL itself could forget the last fraction of a second of "sent" marks, and
-    those messages go again with the same Message-ID, which receivers drop."""
+    the disk's pace (the rate now: bench/results/alerts-postgresql.json). A crashed worker
+    loses nothing by this (the server has every commit); only a crash of PostgreSQL itself
+    could forget the last fraction of a second of "sent" marks, and those messages go again
+    with the same Message-ID, which receivers drop."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
