@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "pressoffice",  # the project's own commands: backup, restore
 ]
 
 MIDDLEWARE = [

@@ -36,7 +36,7 @@ ALLOWED_IMPORTS = {
     "articles.editorial": {"articles", "articles.models", "articles.photos",
                            "articles.public.previews", "articles.public"},  # the page cache
     "articles.management": {"articles", "articles.models", "articles.photos", "articles.public",
-                            "articles.editorial", "pressoffice"},
+                            "articles.editorial"},
     "staff": {"articles"},
     # The subscriptions app's top level only wires its rooms to Django (apps, admin, urls,
     # models, the deliver command).
