@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "pressoffice",  # the project's own commands: backup, restore
 ]
 
 MIDDLEWARE = [
@@ -198,8 +199,8 @@ SUBSCRIBER_RETENTION_DAYS = int(env("SUBSCRIBER_RETENTION_DAYS", "30"))
 SUBSCRIPTION_LINK_DAYS = int(env("SUBSCRIPTION_LINK_DAYS", "90"))
 SUBSCRIBE_LIMIT_PER_ADDRESS_DAY = int(env("SUBSCRIBE_LIMIT_PER_ADDRESS_DAY", "3"))
 SUBSCRIBE_LIMIT_PER_CLIENT_HOUR = int(env("SUBSCRIBE_LIMIT_PER_CLIENT_HOUR", "20"))
-# Sending (subscriptions/delivery.py): rows a worker claims at once, how long its claim holds
-# (after a crash, another worker resends only after this), retries of temporary refusals
+# Sending (subscriptions/sending/delivery.py): rows a worker claims at once, how long its claim
+# holds (after a crash, another worker resends only after this), retries of temporary refusals
 # (back-off from ALERT_RETRY_SECONDS, doubling) and tries of permanent ones.
 ALERT_BATCH_SIZE = int(env("ALERT_BATCH_SIZE", "50"))
 ALERT_CLAIM_SECONDS = int(env("ALERT_CLAIM_SECONDS", "300"))

@@ -13,8 +13,8 @@ class SubscriptionsConfig(AppConfig):
 
         from articles.signals import release_stepped, release_went_live
         from articles.text import clean_text_fields
-        from subscriptions.press import after_step
-        from subscriptions.tasks import queue_alert
+        from subscriptions.press.embargo import after_step
+        from subscriptions.sending.tasks import queue_alert
 
         release_went_live.connect(queue_alert, dispatch_uid="subscriptions-alert")
         release_stepped.connect(after_step, dispatch_uid="subscriptions-press-notices")

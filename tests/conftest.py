@@ -14,7 +14,7 @@ from articles.models import Image, Office, Release
 from articles.photos.uploads import clean_upload, store_image
 from articles.public import caching
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER, ensure_roles
-from subscriptions.worker import Worker
+from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer
 from tests.support import photo_bytes
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from articles.addresses import DEVELOPMENT_URL, site_url
-from subscriptions.mail import AlertMail
+from subscriptions.sending.mail import AlertMail
 
 SITE = "https://news.example.gov"
 

@@ -36,10 +36,20 @@ ALLOWED_IMPORTS = {
     "articles.editorial": {"articles", "articles.models", "articles.photos",
                            "articles.public.previews", "articles.public"},  # the page cache
     "articles.management": {"articles", "articles.models", "articles.photos", "articles.public",
-                            "articles.editorial", "pressoffice"},
+                            "articles.editorial"},
     "staff": {"articles"},
-    # Press contacts read their embargoed copy through the public page's one door.
-    "subscriptions": {"articles", "articles.models", "staff", "articles.public.previews"},
+    # The subscriptions app's top level only wires its rooms to Django (apps, admin, urls,
+    # models, the deliver command).
+    "subscriptions": {"articles", "subscriptions.readers", "subscriptions.press",
+                      "subscriptions.sending"},
+    "subscriptions.readers": {"articles", "articles.models", "staff", "subscriptions.sending"},
+    # Press contacts read their embargoed copy through the public page's one door; their links
+    # are signed as readers' links are.
+    "subscriptions.press": {"articles", "articles.models", "articles.public.previews",
+                            "subscriptions.sending", "subscriptions.readers.tokens"},
+    # The worker sends both audiences' mail and runs the readers' tasks.
+    "subscriptions.sending": {"articles", "articles.models", "subscriptions.readers",
+                              "subscriptions.press.embargo"},
     "pressoffice": {"articles", "articles.models", "articles.photos", "articles.public",
                     "articles.editorial", "staff", "subscriptions"},
 }  # fmt: skip
@@ -47,6 +57,7 @@ ALLOWED_IMPORTS = {
 WIRING = {"articles.apps", "articles.admin"}
 ROOMS = ["articles.public", "articles.editorial", "articles.photos", "articles.management",
          "articles.models"]  # fmt: skip
+ROOMS += ["subscriptions.readers", "subscriptions.press", "subscriptions.sending"]
 
 
 def _room(module):

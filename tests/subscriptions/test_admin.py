@@ -6,8 +6,8 @@ import pytest
 from taggit.models import Tag
 
 from articles.models import AuditEntry
-from subscriptions.alerts import fan_out
 from subscriptions.models import Alert, Delivery
+from subscriptions.readers.alerts import fan_out
 from tests.subscriptions.pages import form_defaults
 
 pytestmark = pytest.mark.django_db

@@ -118,7 +118,7 @@ def test_a_scheduled_release_alerts_at_its_minute_exactly_once(
 
 
 def test_queueing_again_adds_nobody_twice(audience, publish, smtp, deliver):
-    from subscriptions import alerts
+    from subscriptions.readers import alerts
 
     release = publish()
     deliver()

@@ -13,7 +13,7 @@ from articles.errors import WorkflowError
 from articles.models import AuditEntry
 from articles.states import Status
 from subscriptions.models import PressContact, PressDelivery, PressList, PressMailing
-from subscriptions.press import send_under_embargo
+from subscriptions.press.embargo import send_under_embargo
 
 pytestmark = pytest.mark.django_db
 

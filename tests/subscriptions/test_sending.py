@@ -9,10 +9,10 @@ from django.utils import timezone
 from articles.editorial.workflow import take_step
 from articles.models import Release
 from articles.states import Status
-from subscriptions import alerts
 from subscriptions.models import Alert, Delivery, PressContact, PressList, Subscriber
-from subscriptions.press import send_under_embargo
-from subscriptions.worker import Worker
+from subscriptions.press.embargo import send_under_embargo
+from subscriptions.readers import alerts
+from subscriptions.sending.worker import Worker
 from tests.subscriptions.pages import form_defaults
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 from taggit.models import Tag
 
-from subscriptions import tokens
 from subscriptions.models import Subscriber
+from subscriptions.readers import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,16 @@ def test_the_confirmation_token_is_stored_only_as_a_hash(client, smtp, deliver):
     person = Subscriber.objects.get()
     assert token not in str(Subscriber.objects.values().get())
     assert person.confirm_token_hash and person.confirm_token_hash != token
+
+
+def test_a_task_queued_under_the_tasks_old_address_still_runs(client, smtp, deliver):
+    from django_tasks_db.models import DBTaskResult
+
+    ask(client, "reader@example.org")
+    queued = DBTaskResult.objects.filter(task_path__endswith=".answer_subscriber")
+    assert queued.update(task_path="subscriptions.tasks.answer_subscriber") == 1
+    deliver()
+    assert len(smtp.messages) == 1 and "Confirm" in smtp.messages[0]["Subject"]
 
 
 def test_a_confirmation_link_expires(client, smtp, deliver, settings):

@@ -1,9 +1,9 @@
-"""Run the worker: queued tasks and alert e-mail (subscriptions/worker.py)."""
+"""Run the worker: queued tasks and alert e-mail (subscriptions/sending/worker.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subscriptions.models import Outgoing
-from subscriptions.worker import Worker
+from subscriptions.sending.models import Outgoing
+from subscriptions.sending.worker import Worker
 
 
 class Command(BaseCommand):

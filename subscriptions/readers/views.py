@@ -5,17 +5,14 @@ shows a button, and the POST acts.
 """
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from articles.public.previews import render_preview
-from articles.states import State
 from staff.addresses import client_address
-from subscriptions import press, signup, tokens
-from subscriptions.forms import ALL, TOPICS, SubscribeForm, TopicsForm
+from subscriptions.readers import signup, tokens
+from subscriptions.readers.forms import ALL, TOPICS, SubscribeForm, TopicsForm
 
 
 def _page(request, template, context=None, status=200):
@@ -92,17 +89,3 @@ def unsubscribe(request, token):
     if subscriber.unsubscribed_at:
         return _page(request, "unsubscribed.html", {"token": token})
     return _page(request, "unsubscribe.html", {"token": token})
-
-
-def embargoed(request, token):
-    """A press contact's personal link: the release as it will appear, until its minute; the
-    public page after it; nothing once it is withdrawn."""
-    delivery = press.delivery_for(token)
-    if delivery is None:
-        raise Http404("No such link.")
-    release = delivery.mailing.release
-    if release.state == State.LIVE:
-        return redirect(release.get_absolute_url())
-    if release.state != State.SCHEDULED:
-        raise Http404("This release is not available.")
-    return render_preview(request, release)

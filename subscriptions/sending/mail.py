@@ -1,7 +1,8 @@
 """The mail subscribers get: the confirmation request, and each release's alert.
 
 An alert is rendered once per release; each subscriber's copy differs only in its links and
-headers, filled in by string replacement, so fan-out costs the SMTP conversation, not templates.
+headers, filled in by string replacement, so fan-out costs the SMTP conversation, not templates
+(the rate it reaches: bench/results/alerts-postgresql.json).
 """
 
 import re
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from articles.addresses import site_url
 from articles.text import dateline_text, first_sentence, html_to_text
-from subscriptions import tokens
+from subscriptions.readers import tokens
 
 _MANAGE = "https://manage.invalid/placeholder"
 _UNSUBSCRIBE = "https://unsubscribe.invalid/placeholder"
@@ -139,9 +140,9 @@ class AlertMail:
     def wire(self, row):
         """The subscriber's copy (`row`, a claimed delivery) as the bytes SMTP sends, made from
         one copy per alert by replacing its placeholders: building a MIME message costs more
-        than sending it. None
-        when the address needs encoding, or the copy could not keep a placeholder whole (a
-        line too long for 8bit is quoted-printable); the caller then uses to()."""
+        than sending it (the rate: bench/results/alerts-postgresql.json). None when the address
+        needs encoding, or the copy could not keep a placeholder whole (a line too long for 8bit
+        is quoted-printable); the caller then uses to()."""
         subscriber_id, email = row.recipient, row.email
         if not email.isascii():
             return None

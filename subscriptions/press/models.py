@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from subscriptions.models.outgoing import Outgoing, counts_by_status
+from subscriptions.sending.models import Outgoing, counts_by_status
 
 
 class PressContact(models.Model):
@@ -50,7 +50,7 @@ class PressMailing(models.Model):
         null=True, blank=True, help_text="The release's minute when this mail was made."
     )
     send_at = models.DateTimeField(default=timezone.now)
-    # Set when the release is withdrawn, deleted or scheduled anew (press.after_step).
+    # Set when the release is withdrawn, deleted or scheduled anew (embargo.after_step).
     ended_at = models.DateTimeField(
         null=True, blank=True,
         help_text="Ended by a withdrawal or a new schedule: no copy goes, no link opens.",

@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from subscriptions.models import Subscriber
-from subscriptions.tasks import answer_subscriber
+from subscriptions.readers.models import Subscriber
+from subscriptions.sending.tasks import answer_subscriber
 
 
 def _count(key, seconds):

@@ -27,7 +27,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.utils import exclusive_transaction
 
-from subscriptions.models import Outgoing
+from subscriptions.sending.models import Outgoing
 
 logger = logging.getLogger(__name__)
 Status = Outgoing.Status
@@ -205,7 +205,8 @@ def _record(model, pk, **fields):
 
 
 def _sent(model, pk, now):
-    """The commonest write of all, once per message: plain SQL, no query to compile."""
+    """The commonest write of all, once per message: plain SQL, no query to compile (the
+    sending rate is in bench/results/alerts-postgresql.json)."""
     sql = (
         f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, "
         "claimed_by = '', claimed_until = NULL WHERE id = %s"

@@ -2,8 +2,8 @@
 then sweeps up what a crash or the calendar left behind.
 
 Tasks are django-tasks' database backend rows, claimed and run with django-tasks-db's own code;
-deliveries are claimed in batches by subscriptions/delivery.py. Any number of workers may run on
-any number of hosts: everything they share is in the database.
+deliveries are claimed in batches by subscriptions/sending/delivery.py. Any number of workers
+may run on any number of hosts: everything they share is in the database.
 """
 
 import logging
@@ -24,9 +24,11 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from articles.models import Release
-from subscriptions import alerts, delivery, press
-from subscriptions.models import Alert, Subscriber
-from subscriptions.tasks import queue_alert
+from subscriptions.press.embargo import PressOutbox
+from subscriptions.readers import alerts
+from subscriptions.readers.models import Alert, Subscriber
+from subscriptions.sending import delivery
+from subscriptions.sending.tasks import queue_alert
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +37,10 @@ def _commit_without_waiting(sender, connection, **kwargs):
     """The worker's commits on PostgreSQL don't wait for the disk (synchronous_commit off).
 
     Each sent message is recorded in its own commit; waiting for each flush held sending to
-    the disk's pace. A crashed worker loses nothing by this (the server has every commit); only
-    a crash of PostgreSQL itself could forget the last fraction of a second of "sent" marks, and
-    those messages go again with the same Message-ID, which receivers drop."""
+    the disk's pace (the rate now: bench/results/alerts-postgresql.json). A crashed worker
+    loses nothing by this (the server has every commit); only a crash of PostgreSQL itself
+    could forget the last fraction of a second of "sent" marks, and those messages go again
+    with the same Message-ID, which receivers drop."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
@@ -48,7 +51,7 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{get_random_string(6)}"
         self.interval = interval
         self.running = True
-        self.sender = delivery.Sender(self.worker_id, [alerts.AlertOutbox(), press.PressOutbox()])
+        self.sender = delivery.Sender(self.worker_id, [alerts.AlertOutbox(), PressOutbox()])
         self.tasks = TaskRunner(
             queue_names=["*"], interval=0, batch=True, backend_name="default",
             startup_delay=False, max_tasks=None, worker_id=self.worker_id[:64],

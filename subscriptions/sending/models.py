@@ -14,7 +14,8 @@ class OutgoingQuerySet(models.QuerySet):
 
 
 class Outgoing(models.Model):
-    """One message to one recipient; subscriptions/delivery.py claims, sends and records it."""
+    """One message to one recipient, which subscriptions/sending/delivery.py claims, sends and
+    records."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"

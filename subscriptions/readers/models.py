@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag
 
-from subscriptions.models.outgoing import Outgoing, counts_by_status
+from subscriptions.sending.models import Outgoing, counts_by_status
 
 
 def receiving(prefix=""):

@@ -5,8 +5,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Release
-from subscriptions.mail import AlertMail
-from subscriptions.models import Alert, Delivery, Subscriber
+from subscriptions.readers.models import Alert, Delivery, Subscriber
+from subscriptions.sending.mail import AlertMail
 
 Status = Delivery.Status
 

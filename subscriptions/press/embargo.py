@@ -20,10 +20,10 @@ from articles.models import AuditEntry, Release
 from articles.roles import PUBLISH_PERMISSION
 from articles.states import State
 from articles.text import dateline_text
-from subscriptions import mail
-from subscriptions.delivery import Unwanted
-from subscriptions.models import PressContact, PressDelivery, PressMailing
-from subscriptions.tokens import sign_id, signed_id
+from subscriptions.press.models import PressContact, PressDelivery, PressMailing
+from subscriptions.readers.tokens import sign_id, signed_id
+from subscriptions.sending import mail
+from subscriptions.sending.delivery import Unwanted
 
 Kind = PressMailing.Kind
 _SHARE_SALT = "subscriptions.press"

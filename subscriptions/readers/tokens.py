@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from subscriptions.models import Subscriber
+from subscriptions.readers.models import Subscriber
 
 _MANAGE_SALT = "subscriptions.manage"
 

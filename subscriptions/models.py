@@ -1,0 +1,10 @@
+"""Every model of the app, where Django looks for them; each lives in its audience's room."""
+
+from subscriptions.press.models import PressContact, PressDelivery, PressList, PressMailing
+from subscriptions.readers.models import Alert, Delivery, Subscriber, Topic
+from subscriptions.sending.models import Outgoing
+
+__all__ = [
+    "Alert", "Delivery", "Outgoing", "PressContact", "PressDelivery", "PressList",
+    "PressMailing", "Subscriber", "Topic",
+]  # fmt: skip
