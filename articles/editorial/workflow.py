@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.editorial import clearance
+from articles.editorial import clearance, clearance_notices
 from articles.errors import WorkflowError
 from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter, SignOff
 from articles.public import invalidation
@@ -175,6 +175,8 @@ def take_step(
         if step.name == "request_changes":
             clearance.record(release, user, answer, SignOff.Decision.CHANGES, note)
         AuditEntry.objects.record(release, user, step.label, note, from_state=from_state)
+        if step.name == "submit":
+            clearance_notices.stage_opened(release)
         if published_at is not None:
             _gone_live_before(release, published_at)
         elif release.state == State.LIVE:
@@ -225,7 +227,9 @@ def clear(release, user, sign_off=None, *, note="", seen_version=None):
     with transaction.atomic():
         release = _locked(release, seen_version)
         place = clearance.check_answer(release, user, sign_off)
-        return clearance.record(release, user, place, SignOff.Decision.CLEARED, note)
+        given = clearance.record(release, user, place, SignOff.Decision.CLEARED, note)
+        clearance_notices.stage_opened(release)  # the next stage, once this one is complete
+        return given
 
 
 def publish_due(now=None):

@@ -5,7 +5,12 @@ articles/states.py; these modules hold models and their querysets only.
 """
 
 from articles.models.changes import PublicChange, PublicChangeCounter
-from articles.models.clearance import ClearanceRoute, RequiredSignOff, SignOff
+from articles.models.clearance import (
+    ClearanceReminder,
+    ClearanceRoute,
+    RequiredSignOff,
+    SignOff,
+)
 from articles.models.offices import Office, SocialLink
 
 # new_image_key and new_preview_token are named by migrations from here.
@@ -21,6 +26,7 @@ from articles.models.releases import Release
 
 __all__ = [
     "AuditEntry",
+    "ClearanceReminder",
     "ClearanceRoute",
     "Correction",
     "Image",

@@ -168,3 +168,22 @@ class SignOff(models.Model):
             and self.voided_at is None
             and self.fingerprint == release.text_fingerprint
         )
+
+
+class ClearanceReminder(models.Model):
+    """One overdue reminder sent for a sign-off on one text: never two for the same."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="+")
+    required = models.ForeignKey(RequiredSignOff, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "required", "fingerprint"], name="one_reminder_per_text"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.required} reminded on {self.sent_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.editorial import clearance
+from articles.editorial.clearance_notices import remind_overdue, tell_reviewers
 from articles.editorial.workflow import clear, publish_due, take_step
 from articles.errors import WorkflowError
 from articles.models import ClearanceRoute, Release, RequiredSignOff, SignOff
@@ -329,3 +330,52 @@ def test_each_stage_is_due_from_when_it_opens(route, make_release, writer, revie
         clear(release, reviewers["policy"], policy)
     places = {place.name: place for place in clearance.standing(release)}
     assert places["Front office"].due_at == datetime.datetime(2026, 11, 26, 13, tzinfo=OFFICE_TZ)
+
+
+def test_reviewers_are_told_when_their_stage_opens_and_once_when_overdue(
+    route, make_release, writer, reviewers, deliver, mailoutbox, django_capture_on_commit_callbacks
+):
+    for user in reviewers.values():
+        user.email = f"{user.username}@example.gov"
+        user.save()
+    wednesday = datetime.datetime(2026, 11, 25, 9, 0, tzinfo=OFFICE_TZ)
+    with time_machine.travel(wednesday, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            release = take_step(
+                make_release("Told", kind="press-release", status="draft", publish_at=None,
+                             created_by=writer),
+                "submit", writer,
+            )  # fmt: skip
+        deliver()
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["legal@example.gov", "policy@example.gov"]
+    assert mailoutbox[0].subject == "Waiting for your clearance: Told"
+    assert f"/admin/articles/release/{release.pk}/change/" in mailoutbox[0].body
+    assert "due Wed 25 Nov 2026, 17:00 EST" in mailoutbox[0].body
+    mailoutbox.clear()
+
+    with time_machine.travel(wednesday + datetime.timedelta(days=1), tick=False):
+        assert remind_overdue() == 2
+        assert remind_overdue() == 0, "one reminder per sign-off and text"
+        deliver()
+    assert sorted(mail.subject for mail in mailoutbox) == ["Overdue: your clearance of Told"] * 2
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clear(release, reviewers["legal"], sign_off(route, "Legal"))
+        clear(release, reviewers["policy"], sign_off(route, "Policy"))
+    deliver()
+    assert [mail.to for mail in mailoutbox] == [["front@example.gov"]], "stage 2 opened"
+
+
+def test_a_notice_for_text_that_changed_since_is_not_sent(
+    route, in_review, reviewers, deliver, mailoutbox
+):
+    for user in reviewers.values():
+        user.email = f"{user.username}@example.gov"
+        user.save()
+    stale = in_review.text_fingerprint
+    in_review.title = "Harbor reopens on Monday"
+    in_review.save()
+    tell_reviewers.enqueue(in_review.pk, stale, [sign_off(route, "Legal").pk], False)
+    deliver()
+    assert mailoutbox == []
