@@ -4,7 +4,7 @@ A dead or stalled Redis must cost a worker one short timeout every few seconds, 
 call: after a failure the breaker answers every call as a miss (or a refusal) without touching
 the network for BREAK_SECONDS, then lets one call through to see whether Redis is back. Each
 outage is logged once when it starts and once when it ends. Nothing here decides what is
-current (articles/public/freshness.py does, from the database), so a miss is always safe.
+current (articles/pagecache/freshness.py does, from the database), so a miss is always safe.
 """
 
 import logging

@@ -12,11 +12,11 @@ from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import Office, Release, SocialLink
-from articles.public import freshness
+from articles.pagecache import freshness
+from articles.pagecache.caching import cached_for_content
+from articles.pagecache.keys import LIVE, LIVE_EDITS, release_key, tag_key
 from articles.public.archive import archive_years
-from articles.public.caching import cached_for_content
 from articles.public.cards import with_tag_lists
-from articles.public.invalidation import LIVE, LIVE_EDITS, release_key, tag_key
 from articles.public.presentation import corrections_html
 
 logger = logging.getLogger(__name__)

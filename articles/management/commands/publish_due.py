@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.editorial.workflow import publish_due
 from articles.models import PublicChange
-from articles.public.freshness import LONGEST
+from articles.pagecache.freshness import LONGEST
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 Two things can make an entry stale:
 - a change to something it shows. Each entry is stored with the surrogate keys it depends on
-  (articles/public/invalidation.py names them) and the number of the last public change this
+  (articles/pagecache/keys.py names them) and the number of the last public change this
   server knew of when it began rendering. The change log in the database
   (articles/models/changes.py) is the authority: it commits with the change, so it is the same
   for every host whatever its caches are, and whether or not a cache write ever succeeds.
@@ -28,11 +28,10 @@ from django.utils import timezone
 
 from articles import visibility
 from articles.models import PublicChange, Release
+from articles.pagecache.keys import SITE
 
 # No entry lives longer than this; it is also how far back the clock's minutes are kept.
 LONGEST = timedelta(days=1)
-# Every entry depends on this key: the office, follow links and tag names show everywhere.
-SITE = "site"
 
 
 class _Known:

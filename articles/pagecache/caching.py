@@ -3,7 +3,7 @@
 on any server.
 
 - Every entry carries the surrogate keys of what it shows and the number of the last public
-  change its server knew of; articles/public/freshness.py decides from the database's change
+  change its server knew of; articles/pagecache/freshness.py decides from the database's change
   log and the clock's minutes whether it is still current, so the cache backends never decide
   anything and a cache that fails only makes pages slower.
 - Only views that declare `page_cache_params` are cached, under a key made of the path and
@@ -38,8 +38,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 
-from articles.public import freshness
-from articles.public.invalidation import cdn_key
+from articles.pagecache import freshness
+from articles.pagecache.keys import SITE, cdn_key
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ logger = logging.getLogger(__name__)
 # page agrees and the change log is asked at most once per request.
 _request_seq = ContextVar("pressoffice_change_seq", default=None)
 # This process's own decoded copies of fragments: unpickling model instances from the cache on
-# every request cost more than the queries they save.
+# every request would spend again much of what caching them saves (bench/results/ has the
+# pages' times).
 _decoded = {}
 
 
@@ -365,4 +366,4 @@ class PublicPageCacheMiddleware:
         and may purge it by the same keys (README, "Speed, caching and the benchmark")."""
         seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(freshness.valid_until(now)))
         patch_cache_control(response, public=True, max_age=seconds)
-        response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {freshness.SITE, *keys})))
+        response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {SITE, *keys})))
