@@ -219,7 +219,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "articles.public.environment.environment",
-            "context_processors": ["articles.public.fragments.site"],
+            "context_processors": ["articles.public.context_processors.site"],
         },
     },
     # The admin and the XML sitemaps.
@@ -232,7 +232,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.public.fragments.site",
+                "articles.public.context_processors.site",
             ],
         },
     },
