@@ -30,7 +30,9 @@ class CacheUnavailable(ValueError):
 
 
 class Breaker:
-    """Per process and per Redis location; shared by the threads of a process."""
+    """Per process and per Redis location; shared by the threads of a process. The page cache
+    keeps an outage log of its own in front of whatever backend it has (`_Outage` in
+    articles/pagecache/caching.py, which says why it is not this)."""
 
     def __init__(self, name):
         self.name = name

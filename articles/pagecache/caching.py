@@ -65,6 +65,14 @@ class _Outage:
     """One log line when the page cache starts failing, one when it has answered every call
     for a while (a cache that reads but cannot write is still failing)."""
 
+    # Not pressoffice/cache.py's Breaker, on purpose. The Breaker stands in front of one Redis
+    # and skips the network while open, because each call to a sick Redis costs a timeout; it
+    # catches Redis's errors only, and /healthz/ and /readyz/ ask it. This stands in front of
+    # whatever "pages" is (memory, a file cache, a Redis already behind its Breaker), catches
+    # anything, and never skips a call: a local backend fails without a wait, so skipping would
+    # only keep pages uncached after it recovers. It waits QUIET_SECONDS before saying "available
+    # again" because a full disk fails every write and no read, on every request.
+
     QUIET_SECONDS = 30
     failing = False
     last_failure = float("-inf")
