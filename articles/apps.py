@@ -12,8 +12,8 @@ class ArticlesConfig(AppConfig):
 
         from articles import models
         from articles.editorial.clearance import void_after_edit
+        from articles.pagecache import invalidation
         from articles.photos.uploads import delete_files_after_commit
-        from articles.public import invalidation
         from articles.public.search_index import ensure_index_after_migrate
         from articles.roles import create_roles_after_migrate
         from articles.text import clean_text_fields

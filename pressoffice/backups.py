@@ -291,7 +291,7 @@ def _announce_restore():
     """Every server's page cache must forget what it held: the restored change log may be
     behind what they read. A `site` change numbered past anything they saw says so."""
     from articles.models import PublicChange
-    from articles.public import caching
+    from articles.pagecache import caching
 
     PublicChange.objects.start_over()
     caching.forget()

@@ -4,7 +4,7 @@ A dead or stalled Redis must cost a worker one short timeout every few seconds, 
 call: after a failure the breaker answers every call as a miss (or a refusal) without touching
 the network for BREAK_SECONDS, then lets one call through to see whether Redis is back. Each
 outage is logged once when it starts and once when it ends. Nothing here decides what is
-current (articles/public/freshness.py does, from the database), so a miss is always safe.
+current (articles/pagecache/freshness.py does, from the database), so a miss is always safe.
 """
 
 import logging
@@ -30,7 +30,9 @@ class CacheUnavailable(ValueError):
 
 
 class Breaker:
-    """Per process and per Redis location; shared by the threads of a process."""
+    """Per process and per Redis location; shared by the threads of a process. The page cache
+    keeps an outage log of its own in front of whatever backend it has (`_Outage` in
+    articles/pagecache/caching.py, which says why it is not this)."""
 
     def __init__(self, name):
         self.name = name

@@ -92,7 +92,7 @@ MIDDLEWARE = [
     # ETag/304 for every page, cached or not; then the page cache, before anything that could
     # touch a session.
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.public.caching.PublicPageCacheMiddleware",
+    "articles.pagecache.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,7 +219,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "articles.public.environment.environment",
-            "context_processors": ["articles.public.fragments.site"],
+            "context_processors": ["articles.public.context_processors.site"],
         },
     },
     # The admin and the XML sitemaps.
@@ -232,7 +232,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.public.fragments.site",
+                "articles.public.context_processors.site",
             ],
         },
     },
@@ -268,7 +268,7 @@ SESSION_COOKIE_AGE = int(float(env("STAFF_SESSION_HOURS", "8")) * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Caches only ever speed things up: what is current is decided from the database
-# (articles/public/freshness.py), so each host may keep its own. "pages" holds rendered pages
+# (articles/pagecache/freshness.py), so each host may keep its own. "pages" holds rendered pages
 # and fragments (memory, per process); "default" holds rate-limit counters (a file cache on
 # this host). With REDIS_URL both live in Redis, shared by every host, with short timeouts and
 # a circuit breaker (pressoffice/cache.py). Give Redis a memory limit and an eviction policy:
@@ -295,7 +295,7 @@ else:
 # How often each process asks the database's change log what changed (at most once a second
 # keeps every host within a second of every publish, withdrawal and correction).
 PAGE_CACHE_RECHECK_SECONDS = float(env("PAGE_CACHE_RECHECK_SECONDS", "1"))
-# The full-page cache for anonymous readers (articles/public/caching.py), and how long a CDN or
+# The full-page cache for anonymous readers (articles/pagecache/caching.py), and how long a CDN or
 # proxy may keep a public page: it cannot know the next embargo minute, so keep this short.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 # Site-wide facts (office, follow links, archive months, topics) computed once per content change.

@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles.pagecache.caching import page_cache_params
 from articles.photos.views import rendition
-from articles.public.caching import page_cache_params
 from articles.public.previews import share_link_view
 from articles.public.sitemaps import SITEMAPS, news_sitemap
 from articles.public.views import ReleaseListView

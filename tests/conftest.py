@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from articles.models import Image, Office, Release
+from articles.pagecache import caching
 from articles.photos.uploads import clean_upload, store_image
-from articles.public import caching
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER, ensure_roles
 from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer

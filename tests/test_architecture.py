@@ -31,12 +31,14 @@ ALLOWED_IMPORTS = {
     # and rendition addresses.
     "articles.models": {"articles", "articles.photos.markup", "articles.photos.renditions"},
     "articles.photos": {"articles", "articles.models"},
-    "articles.public": {"articles", "articles.models", "articles.photos"},
+    # Cache coherence, for every room that saves or serves: the change log and the releases.
+    "articles.pagecache": {"articles", "articles.models"},
+    "articles.public": {"articles", "articles.models", "articles.photos", "articles.pagecache"},
     # Staff previews show the public page through its one door; a save tells the page cache.
     "articles.editorial": {"articles", "articles.models", "articles.photos",
-                           "articles.public.previews", "articles.public"},  # the page cache
+                           "articles.public.previews", "articles.pagecache"},
     "articles.management": {"articles", "articles.models", "articles.photos", "articles.public",
-                            "articles.editorial"},
+                            "articles.pagecache", "articles.editorial"},
     "staff": {"articles"},
     # The subscriptions app's top level only wires its rooms to Django (apps, admin, urls,
     # models, the deliver command).
@@ -51,12 +53,12 @@ ALLOWED_IMPORTS = {
     "subscriptions.sending": {"articles", "articles.models", "subscriptions.readers",
                               "subscriptions.press.embargo"},
     "pressoffice": {"articles", "articles.models", "articles.photos", "articles.public",
-                    "articles.editorial", "staff", "subscriptions"},
+                    "articles.pagecache", "articles.editorial", "staff", "subscriptions"},
 }  # fmt: skip
 # Modules that only connect the rooms to Django (app ready hooks, admin registration).
 WIRING = {"articles.apps", "articles.admin"}
 ROOMS = ["articles.public", "articles.editorial", "articles.photos", "articles.management",
-         "articles.models"]  # fmt: skip
+         "articles.models", "articles.pagecache"]  # fmt: skip
 ROOMS += ["subscriptions.readers", "subscriptions.press", "subscriptions.sending"]
 
 

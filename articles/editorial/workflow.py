@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from articles.editorial import clearance, clearance_notices
 from articles.errors import WorkflowError
 from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter, SignOff
-from articles.public import invalidation
+from articles.pagecache import invalidation
 from articles.roles import CLEAR_PERMISSION, DELETE_PERMISSION, EDIT_PERMISSION, PUBLISH_PERMISSION
 from articles.signals import release_stepped, release_went_live
 from articles.states import State, Status

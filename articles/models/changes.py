@@ -2,11 +2,11 @@
 asks, written in the same transaction as the change it describes.
 
 Each row names one *surrogate key* ("release:42", "live", "site", ...; see
-articles/public/invalidation.py for what each covers) and the sequence number of the change.
+articles/pagecache/keys.py for what each covers) and the sequence number of the change.
 Numbers come from one counter row, incremented inside the changing transaction: its row lock
 is held until commit, so changes commit in the order of their numbers, and a reader that has
 seen number N has seen every change before it. Readers then ask only for rows after the last
-number they saw (articles/public/freshness.py).
+number they saw (articles/pagecache/freshness.py).
 """
 
 import time

@@ -12,9 +12,9 @@ from taggit.models import Tag
 
 from articles.addresses import site_url
 from articles.models import Release
+from articles.pagecache.freshness import depends_on
+from articles.pagecache.keys import LIVE, release_key
 from articles.photos.renditions import rendition_name
-from articles.public.freshness import depends_on
-from articles.public.invalidation import LIVE, release_key
 from articles.public.presentation import published_html, share_image
 from articles.text import xml_safe
 

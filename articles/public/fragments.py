@@ -1,49 +1,18 @@
 """The fragments public pages share, each computed once per change that concerns it (through
-caching.cached_for_content): what every page shows of the site, and what each release's page
-shows beyond its own row.
+the page cache's cached_for_content, articles/pagecache/caching.py): what every page shows of
+the site, and what each release's page shows beyond its own row.
 """
 
 import datetime
-import logging
 from typing import NamedTuple
 
-from django.conf import settings
-from django.db import DatabaseError
-from django.utils.functional import SimpleLazyObject
-
 from articles.models import Office, Release, SocialLink
-from articles.public import freshness
+from articles.pagecache import freshness
+from articles.pagecache.caching import cached_for_content
+from articles.pagecache.keys import LIVE, LIVE_EDITS, release_key, tag_key
 from articles.public.archive import archive_years
-from articles.public.caching import cached_for_content
 from articles.public.cards import with_tag_lists
-from articles.public.invalidation import LIVE, LIVE_EDITS, release_key, tag_key
 from articles.public.presentation import corrections_html
-
-logger = logging.getLogger(__name__)
-
-
-def site(request):
-    """Context processor: the site's name, issuing office and follow links on every page.
-    Lazy, so pages that do not show them (the admin) never fetch them."""
-    return {
-        "site_name": settings.SITE_NAME,
-        "site_office": SimpleLazyObject(_or_else(site_office, None)),
-        "social_links": SimpleLazyObject(_or_else(follow_links, [])),
-    }
-
-
-def _or_else(read, fallback):
-    """The page frame without the database: an error page (a 404 during an outage) must still
-    render, with the site's name instead of the office."""
-
-    def read_or_fallback():
-        try:
-            return read()
-        except DatabaseError:
-            logger.warning("site frame rendered without the database", exc_info=True)
-            return fallback
-
-    return read_or_fallback
 
 
 def live_archive_years():

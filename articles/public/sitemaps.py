@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from articles.addresses import site_url
 from articles.models import Release
+from articles.pagecache.freshness import depends_on
+from articles.pagecache.keys import LIVE, LIVE_EDITS
 from articles.public.fragments import cached_live_tags, live_archive_years, sitemap_fragment
-from articles.public.freshness import depends_on
-from articles.public.invalidation import LIVE, LIVE_EDITS
 from articles.text import xml_safe
 
 NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days

@@ -2,8 +2,8 @@
 
 from django.urls import path, register_converter
 
+from articles.pagecache.caching import page_cache_params
 from articles.public import feeds, views
-from articles.public.caching import page_cache_params
 
 
 class FourDigits:

@@ -10,13 +10,13 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles.models import Release
+from articles.pagecache.caching import cached_for_content
+from articles.pagecache.freshness import depends_on
+from articles.pagecache.keys import LIVE, release_key
 from articles.public.archive import month_bounds, year_bounds
-from articles.public.caching import cached_for_content
 from articles.public.cards import CARD_FIELDS, as_cards, with_tag_lists
 from articles.public.forms import SearchForm
 from articles.public.fragments import cached_live_tags, live_archive_years, release_page
-from articles.public.freshness import depends_on
-from articles.public.invalidation import LIVE, release_key
 from articles.public.search import search
 
 

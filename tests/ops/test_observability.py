@@ -123,7 +123,7 @@ def test_readyz_names_only_what_fails(client, monkeypatch, tmp_path):
 
 @override_settings(
     CACHES={
-        "default": {"BACKEND": "tests.public.test_caching.BrokenCache"},
+        "default": {"BACKEND": "tests.pagecache.test_caching.BrokenCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 )

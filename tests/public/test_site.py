@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import SocialLink
-from articles.public import freshness
+from articles.pagecache import freshness
 from tests.support import NOT_LIVE, NOW, outline
 
 pytestmark = pytest.mark.django_db

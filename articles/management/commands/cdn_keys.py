@@ -3,14 +3,14 @@
     manage.py cdn_keys release:42 live      # one line per key: <key> <name to purge>
     manage.py cdn_keys --since 1200         # the change log after 1200: <seq> <key> <name>
 
-A purger remembers the last number it saw, purges each name printed after it, and runs more
-often than publish_due trims the log (articles/public/freshness.py, LONGEST).
+A purger remembers the last number it saw, purges each name printed after it, and catches up
+before trim_change_log forgets those rows (CHANGES_KEPT in articles/pagecache/freshness.py).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import PublicChange
-from articles.public.invalidation import cdn_key
+from articles.pagecache.keys import cdn_key
 
 
 class Command(BaseCommand):

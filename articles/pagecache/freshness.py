@@ -2,7 +2,7 @@
 
 Two things can make an entry stale:
 - a change to something it shows. Each entry is stored with the surrogate keys it depends on
-  (articles/public/invalidation.py names them) and the number of the last public change this
+  (articles/pagecache/keys.py names them) and the number of the last public change this
   server knew of when it began rendering. The change log in the database
   (articles/models/changes.py) is the authority: it commits with the change, so it is the same
   for every host whatever its caches are, and whether or not a cache write ever succeeds.
@@ -12,7 +12,8 @@ Two things can make an entry stale:
 
 Each process reads the log at most once per PAGE_CACHE_RECHECK_SECONDS (one query for the
 counter, one more only when it moved), so a change reaches every server within that time; the
-process that made the change learns it on commit.
+process that made the change learns it on commit. trim_change_log deletes the rows no entry can
+still need (`manage.py trim_change_log`, hourly).
 """
 
 import bisect
@@ -28,11 +29,13 @@ from django.utils import timezone
 
 from articles import visibility
 from articles.models import PublicChange, Release
+from articles.pagecache.keys import SITE
 
 # No entry lives longer than this; it is also how far back the clock's minutes are kept.
 LONGEST = timedelta(days=1)
-# Every entry depends on this key: the office, follow links and tag names show everywhere.
-SITE = "site"
+# How much of the change log trim_change_log keeps: LONGEST for the entries, as much again for a
+# CDN's purger (`manage.py cdn_keys --since`) to catch up after it stopped.
+CHANGES_KEPT = 2 * LONGEST
 
 
 class _Known:
@@ -104,6 +107,12 @@ def _prune(known, now):
         oldest = PublicChange.objects.filter(at__gte=now - LONGEST).order_by("seq").first()
         floor = oldest.seq if oldest else known.seq
         known.changed = {key: seq for key, seq in known.changed.items() if seq >= floor}
+
+
+def trim_change_log(now=None):
+    """Delete the change log's rows older than CHANGES_KEPT: no entry still served can need
+    them (a key unseen is as good as unchanged). Returns how many rows went."""
+    return PublicChange.objects.forget_before((now or timezone.now()) - CHANGES_KEPT)
 
 
 def is_current(seq, keys, made_at, now):

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from articles.editorial.workflow import add_correction, take_step
 from articles.models import PublicChange, Release
-from articles.public import caching
+from articles.pagecache import caching
 from tests.support import NOW
 
 pytestmark = pytest.mark.django_db

@@ -1,29 +1,12 @@
-"""Which public pages a change touches, named as surrogate keys and logged in the change's own
-transaction (articles/models/changes.py). Cached pages and fragments carry the keys they show
-(articles/public/freshness.py), so a change makes exactly those entries stale; the same keys go
-out in the `Surrogate-Key` header for a CDN that purges by key, each as `cdn_key(key)`: an
-HMAC under SECRET_KEY, so the header names no release id and its gaps count no hidden release;
-`manage.py cdn_keys` gives a purger the same names.
-
-The keys:
-- `site`: everything (the office, follow links, a tag's name); every entry depends on it.
-- `live`: which releases are live and in what order: every list, feed, archive, sitemap and
-  search page, and the counts and navigation built from them.
-- `live-edits`: any edit to a live release: pages too long to name each release (sitemaps).
-- `release:<id>`: one live release's content wherever it shows: its page, its card, its item
-  in feeds and search results, and the links to it from neighbouring releases' pages.
-- `tag:<id>`: which live releases carry a tag: the related links on their pages.
-- `schedule`: a minute moved on a release that is not live; no page depends on it, but it makes
-  every server re-read the clock's minutes.
+"""Which public pages a change touches, named as surrogate keys (articles/pagecache/keys.py
+says what each covers) and logged in the change's own transaction (articles/models/changes.py).
+Cached pages and fragments carry the keys they show (articles/pagecache/freshness.py), so a
+change makes exactly those entries stale; the same keys go out in the `Surrogate-Key` header for
+a CDN that purges by key.
 
 A release that is not live before or after a save touches no page at all.
 """
 
-import functools
-import hashlib
-import hmac
-
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -31,33 +14,14 @@ from django.utils import timezone
 
 from articles import visibility
 from articles.models import Image, PublicChange, Release
-from articles.public import freshness
+from articles.pagecache import freshness
+from articles.pagecache.keys import LIVE, LIVE_EDITS, SCHEDULE, SITE, release_key, tag_key
 from articles.states import State
 
-LIVE, LIVE_EDITS, SCHEDULE, SITE = "live", "live-edits", "schedule", freshness.SITE
 # What a save may change without anything public changing.
 BOOKKEEPING = {"lock_version", "updated", "updated_by", "went_live_at", "status", "has_photos"}
 CLOCK_FIELDS = ("status", "publish_at", "expire_at")
 ORDER_FIELDS = ("publish_at", "featured")
-
-
-def release_key(pk):
-    return f"release:{pk}"
-
-
-def tag_key(pk):
-    return f"tag:{pk}"
-
-
-def cdn_key(key):
-    """The name a CDN knows `key` by: opaque, the same on every server sharing SECRET_KEY."""
-    return _opaque(settings.SECRET_KEY, key)
-
-
-@functools.lru_cache(maxsize=4096)  # the same few keys go out on every cached page
-def _opaque(secret, key):
-    digest = hmac.new(secret.encode(), f"surrogate-key:{key}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:16]
 
 
 def record(keys):

@@ -195,8 +195,8 @@ class BrokenCache(BaseCache):
 
 @override_settings(
     CACHES={
-        "default": {"BACKEND": "tests.public.test_caching.BrokenCache"},
-        "pages": {"BACKEND": "tests.public.test_caching.BrokenCache"},
+        "default": {"BACKEND": "tests.pagecache.test_caching.BrokenCache"},
+        "pages": {"BACKEND": "tests.pagecache.test_caching.BrokenCache"},
     }
 )
 def test_with_the_cache_down_the_site_still_answers(client, make_release, committed):
@@ -253,7 +253,7 @@ def test_in_front_of_a_shared_cache_each_process_keeps_copies_that_follow_change
     answers a hit from its own copy, and a change still turns that copy into a miss."""
     from django.core.cache import caches
 
-    from articles.public import caching
+    from articles.pagecache import caching
 
     settings.CACHES = settings.CACHES | {
         "pages": {

@@ -3,7 +3,7 @@
 on any server.
 
 - Every entry carries the surrogate keys of what it shows and the number of the last public
-  change its server knew of; articles/public/freshness.py decides from the database's change
+  change its server knew of; articles/pagecache/freshness.py decides from the database's change
   log and the clock's minutes whether it is still current, so the cache backends never decide
   anything and a cache that fails only makes pages slower.
 - Only views that declare `page_cache_params` are cached, under a key made of the path and
@@ -38,8 +38,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 
-from articles.public import freshness
-from articles.public.invalidation import cdn_key
+from articles.pagecache import freshness
+from articles.pagecache.keys import SITE, cdn_key
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ logger = logging.getLogger(__name__)
 # page agrees and the change log is asked at most once per request.
 _request_seq = ContextVar("pressoffice_change_seq", default=None)
 # This process's own decoded copies of fragments: unpickling model instances from the cache on
-# every request cost more than the queries they save.
+# every request would spend again much of what caching them saves (bench/results/ has the
+# pages' times).
 _decoded = {}
 
 
@@ -63,6 +64,14 @@ def forget():
 class _Outage:
     """One log line when the page cache starts failing, one when it has answered every call
     for a while (a cache that reads but cannot write is still failing)."""
+
+    # Not pressoffice/cache.py's Breaker, on purpose. The Breaker stands in front of one Redis
+    # and skips the network while open, because each call to a sick Redis costs a timeout; it
+    # catches Redis's errors only, and /healthz/ and /readyz/ ask it. This stands in front of
+    # whatever "pages" is (memory, a file cache, a Redis already behind its Breaker), catches
+    # anything, and never skips a call: a local backend fails without a wait, so skipping would
+    # only keep pages uncached after it recovers. It waits QUIET_SECONDS before saying "available
+    # again" because a full disk fails every write and no read, on every request.
 
     QUIET_SECONDS = 30
     failing = False
@@ -365,4 +374,4 @@ class PublicPageCacheMiddleware:
         and may purge it by the same keys (README, "Speed, caching and the benchmark")."""
         seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(freshness.valid_until(now)))
         patch_cache_control(response, public=True, max_age=seconds)
-        response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {freshness.SITE, *keys})))
+        response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {SITE, *keys})))
