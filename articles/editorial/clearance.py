@@ -72,16 +72,20 @@ def standing(release):
     """Every sign-off the release needs now, in order, with the ones that hold."""
     route = route_for(release)
     holding = {}
+    # An outside answer gives only the sign-off it was asked for; a second reader is a person
+    # in the newsroom.
+    gives = Q(decision=SignOff.Decision.CLEARED) | Q(
+        decision=SignOff.Decision.ACCURATE, required__isnull=False
+    )
     for given in (
-        release.sign_offs.filter(decision=SignOff.Decision.CLEARED, voided_at__isnull=True)
+        release.sign_offs.filter(gives, voided_at__isnull=True)
         .filter(fingerprint=release.text_fingerprint)
         .select_related("user")
         .order_by("at")
     ):
         holding.setdefault(given.required_id, given)
     if route is None:
-        given = next(iter(holding.values()), None)
-        return [Place(SECOND_READER, None, 1, given, reached=True)]
+        return [Place(SECOND_READER, None, 1, holding.get(None), reached=True)]
     places, reached, stage, stage_holds = [], True, None, True
     opened, last_given = release.review_started_at, release.review_started_at
     for required in route.required.all():
@@ -206,7 +210,7 @@ def text_changed(release, user):
     """After a save that changed the cleared text: void every sign-off on the old text (with
     what changed), and send a scheduled release back to review. Returns the voided names."""
     stale = list(
-        release.sign_offs.filter(decision=SignOff.Decision.CLEARED, voided_at__isnull=True)
+        release.sign_offs.filter(decision__in=SignOff.GIVES, voided_at__isnull=True)
         .exclude(fingerprint=release.text_fingerprint)
         .order_by("at")
     )

@@ -4,6 +4,7 @@ link, a tag merge."""
 from django import forms
 
 from articles.editorial.accessibility import native_split_date_time
+from articles.editorial.factcheck import MAX_FACT_CHECK_HOURS
 from articles.editorial.previews import MAX_SHARE_HOURS
 from articles.editorial.tags import canonical_tag_names
 from articles.editorial.workflow import changed_since
@@ -159,3 +160,27 @@ class TagMergeForm(forms.Form):
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = tags
+
+
+class FactCheckRequestForm(forms.Form):
+    """A fact check by someone outside the newsroom: who, what to check, which sign-off their
+    "Accurate" may give (where the route allows one), and how long the link works."""
+
+    email = forms.EmailField(label="Their e-mail address")
+    question = forms.CharField(
+        label="What to check", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    sign_off = forms.ChoiceField(label="Their “Accurate” gives", required=False)
+    hours = forms.IntegerField(
+        label="Link valid for (hours)", min_value=1, max_value=MAX_FACT_CHECK_HOURS, initial=72
+    )
+
+    def __init__(self, *args, sign_offs=(), **kwargs):
+        super().__init__(*args, auto_id="id_factcheck_%s", **kwargs)
+        self.sign_offs = {str(required.pk): required for required in sign_offs}
+        self.fields["sign_off"].choices = [("", "No sign-off: their answer is advice")] + [
+            (pk, required.name) for pk, required in self.sign_offs.items()
+        ]
+        if not self.sign_offs:
+            del self.fields["sign_off"]

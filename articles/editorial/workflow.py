@@ -164,6 +164,7 @@ def take_step(
             _claim_slug(release, now)
         if step.to_status in {Status.WITHDRAWN, Status.DELETED}:
             release.preview_links.end(now)  # a withdrawal or deletion ends every share link
+            release.fact_checks.end(now)  # and every outside fact-checker's link
         if step.name == "submit":
             release.review_started_at = now  # clearance's first stage opens now
         if step.name == "recover":

@@ -8,6 +8,7 @@ from articles.models.changes import PublicChange, PublicChangeCounter
 from articles.models.clearance import (
     ClearanceReminder,
     ClearanceRoute,
+    FactCheck,
     RequiredSignOff,
     SignOff,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "ClearanceReminder",
     "ClearanceRoute",
     "Correction",
+    "FactCheck",
     "Image",
     "Office",
     "PreviewLink",

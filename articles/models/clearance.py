@@ -7,6 +7,11 @@ a copy of them, so the release page can show what changed since, and holds only 
 release's own fingerprint is the same.
 """
 
+import base64
+import hashlib
+import hmac
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
@@ -15,6 +20,10 @@ from django.utils import timezone
 
 from articles.models.offices import Office
 from articles.models.releases import Release
+
+
+def _nonce():
+    return secrets.token_hex(16)
 
 
 class ClearanceRouteQuerySet(models.QuerySet):
@@ -100,6 +109,12 @@ class RequiredSignOff(models.Model):
         related_name="+",
         help_text="Or these people by name (as well as the group's members).",
     )
+    outside_answer_counts = models.BooleanField(
+        "an outside fact-checker may give it",
+        default=False,
+        help_text="A fact-check request sent for this sign-off gives it when the answer is "
+        "“Accurate” on the current text.",
+    )
     due_hours = models.PositiveSmallIntegerField(
         "due within (working hours)",
         default=8,
@@ -130,6 +145,12 @@ class SignOff(models.Model):
     class Decision(models.TextChoices):
         CLEARED = "cleared", "Cleared"
         CHANGES = "changes", "Changes requested"
+        ACCURATE = "accurate", "Accurate (outside fact check)"
+        INACCURATE = "inaccurate", "Needs changes (outside fact check)"
+
+    # What gives a sign-off: a reviewer's clearance, or an outside fact-checker's "Accurate"
+    # where the route lets one give it.
+    GIVES = (Decision.CLEARED, Decision.ACCURATE)
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="sign_offs")
     required = models.ForeignKey(
@@ -164,10 +185,74 @@ class SignOff(models.Model):
 
     def holds_for(self, release):
         return (
-            self.decision == self.Decision.CLEARED
+            self.decision in self.GIVES
             and self.voided_at is None
             and self.fingerprint == release.text_fingerprint
         )
+
+
+class FactCheckQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def with_secret(self, secret):
+        return self.filter(token=hashlib.sha256(secret.encode()).hexdigest())
+
+    def end(self, now=None):
+        """Revoke every request still open (a withdrawal or deletion ends them all)."""
+        return self.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+
+class FactCheck(models.Model):
+    """A request to someone outside the newsroom to check a release's facts, on the text as
+    it was when sent. Its link's secret is derived from SECRET_KEY and a random nonce: the
+    database keeps only its hash, and the worker can still write it into the mail."""
+
+    class Answer(models.TextChoices):
+        ACCURATE = "accurate", "Accurate"
+        NEEDS_CHANGES = "needs-changes", "Needs changes"
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="fact_checks")
+    email = models.EmailField("sent to")
+    question = models.TextField("what to check", blank=True)
+    required = models.ForeignKey(
+        RequiredSignOff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    nonce = models.CharField(max_length=64, default=_nonce, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    version = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    text = models.JSONField(help_text="The text sent, as it was.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=20, choices=Answer.choices, blank=True)
+    comments = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FactCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Fact check by {self.email}"
+
+    def save(self, *args, **kwargs):
+        self.token = hashlib.sha256(self.secret().encode()).hexdigest()
+        super().save(*args, **kwargs)
+
+    def secret(self):
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), f"fact-check:{self.nonce}".encode(), hashlib.sha256
+        ).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def is_usable(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
 
 
 class ClearanceReminder(models.Model):

@@ -3,14 +3,17 @@ list's "Waiting for my clearance" filter, and the routes an Administrator define
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
 
 from articles.editorial import clearance
 from articles.editorial.accessibility import AccessibleAdminMixin
 from articles.editorial.admin.base import ReleaseViewsBase
-from articles.editorial.forms import ClearanceAnswerForm
+from articles.editorial.factcheck import outside_sign_offs, request_fact_check, revoke_fact_check
+from articles.editorial.forms import ClearanceAnswerForm, FactCheckRequestForm
 from articles.editorial.workflow import clear, take_step
 from articles.models import ClearanceRoute, RequiredSignOff, SignOff
-from articles.roles import CLEAR_PERMISSION
+from articles.roles import CLEAR_PERMISSION, PUBLISH_PERMISSION
+from articles.states import TAKEN_DOWN
 
 
 class ClearanceMixin(ReleaseViewsBase):
@@ -18,7 +21,12 @@ class ClearanceMixin(ReleaseViewsBase):
         return [
             *super().release_urls(),
             self.release_route("<int:pk>/clearance/", self.clearance_view, "clearance"),
-        ]
+            self.release_route("<int:pk>/fact-check/", self.fact_check_view, "fact_check"),
+            self.release_route(
+                "<int:pk>/fact-check/<int:check_id>/revoke/", self.revoke_check_view,
+                "fact_check_revoke",
+            ),
+        ]  # fmt: skip
 
     def release_page_context(self, request, release):
         places = clearance.standing(release)
@@ -43,6 +51,12 @@ class ClearanceMixin(ReleaseViewsBase):
             if latest and latest.decision == SignOff.Decision.CHANGES and release.state == "draft"
             else None,
             "clearance_answers": release.sign_offs.select_related("user").order_by("-at")[:50],
+            "fact_checks": release.fact_checks.select_related("created_by")[:20],
+            "fact_check_form": (
+                FactCheckRequestForm(sign_offs=outside_sign_offs(release))
+                if request.user.has_perm(PUBLISH_PERMISSION) and release.state not in TAKEN_DOWN
+                else None
+            ),
             "may_publish_uncleared": bool(missing)
             and clearance.may_publish_uncleared(request.user, release),
         }
@@ -76,6 +90,34 @@ class ClearanceMixin(ReleaseViewsBase):
             )  # fmt: skip
             if done:
                 self.message_user(request, f"{place.name}: changes requested; back to its writer.")
+        return self.back_to(release)
+
+    def fact_check_view(self, request, pk):
+        self.require_post(request)
+        release = self.release_or_404(request, pk)
+        form = FactCheckRequestForm(request.POST, sign_offs=outside_sign_offs(release))
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else "Fact check"
+                self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
+            return self.back_to(release)
+        data = form.cleaned_data
+        done, check = self.attempt(
+            request, PUBLISH_PERMISSION, request_fact_check, release, request.user,
+            data["email"], question=data["question"], hours=data["hours"],
+            required=form.sign_offs.get(data.get("sign_off") or ""),
+        )  # fmt: skip
+        if done:
+            self.message_user(request, f"A fact-check link is on its way to {check.email}.")
+        return self.back_to(release)
+
+    def revoke_check_view(self, request, pk, check_id):
+        self.require_post(request)
+        release = self.release_or_404(request, pk)
+        check = get_object_or_404(release.fact_checks, pk=check_id)
+        done, _ = self.attempt(request, PUBLISH_PERMISSION, revoke_fact_check, check, request.user)
+        if done:
+            self.message_user(request, f"The fact-check link sent to {check.email} is revoked.")
         return self.back_to(release)
 
 
