@@ -4,6 +4,7 @@ landmarks, follow links, and friendly answers to bad addresses, errors and outag
 import pytest
 import time_machine
 from django.db import InterfaceError, OperationalError, connection
+from django.db.backends.utils import CursorWrapper
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import SocialLink
@@ -121,6 +122,18 @@ def test_a_database_outage_is_a_503_that_says_to_come_back(
     assert response["Retry-After"] == "60" and response["Cache-Control"] == "no-store"
     assert "Back in a moment" in response.text and str(error) not in response.text
     assert len(queries) == 0
+
+
+def test_an_unknown_address_is_a_404_even_with_the_database_down(client, monkeypatch):
+    """First security review, finding 8: error pages without a database."""
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(CursorWrapper, "execute", down)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
 
 
 def test_pages_in_the_page_cache_outlive_a_database_outage(client, fragment_caching, monkeypatch):
