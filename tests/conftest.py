@@ -93,6 +93,13 @@ def fragment_caching(settings):
 
 
 @pytest.fixture
+def page_cache(fragment_caching):
+    """Whole public pages cached too, as in production."""
+    fragment_caching.PAGE_CACHE_ENABLED = True
+    return fragment_caching
+
+
+@pytest.fixture
 def office(db):
     return Office.objects.create(
         name="Office of Public Affairs",
@@ -163,6 +170,12 @@ def writer(people):
 @pytest.fixture
 def publisher(people):
     return people[PUBLISHER]
+
+
+@pytest.fixture
+def factors_required(settings):
+    """Staff pages need the second factor, as in production (the test settings turn it off)."""
+    settings.STAFF_SECOND_FACTOR_REQUIRED = True
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from django.db.backends.utils import CursorWrapper
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import SocialLink
-from articles.public import freshness
 from tests.support import NOT_LIVE, NOW, outline
 
 pytestmark = pytest.mark.django_db
@@ -85,14 +84,6 @@ def test_healthz_and_robots(client):
     assert "Disallow: /admin/" in robots.text
 
 
-@pytest.fixture
-def change_log_read(settings):
-    """The change log was read a moment ago, as on a busy server; queries counted below are
-    the page's own."""
-    settings.PAGE_CACHE_RECHECK_SECONDS = 60
-    freshness.refresh()
-
-
 def test_server_error_page_is_friendly_and_needs_no_database(client, monkeypatch, change_log_read):
     def broken(self):
         raise RuntimeError("database is on fire")
@@ -136,8 +127,7 @@ def test_an_unknown_address_is_a_404_even_with_the_database_down(client, monkeyp
     assert "Page not found" in response.text
 
 
-def test_pages_in_the_page_cache_outlive_a_database_outage(client, fragment_caching, monkeypatch):
-    fragment_caching.PAGE_CACHE_ENABLED = True
+def test_pages_in_the_page_cache_outlive_a_database_outage(client, page_cache, monkeypatch):
     assert client.get("/news/").status_code == 200
 
     def unavailable(self):

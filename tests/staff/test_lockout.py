@@ -9,13 +9,12 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
-from tests.staff.conftest import PASSWORD
+from tests.staff.conftest import PASSWORD, START
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
 STRANGER, COLLEAGUE, OFFICE = "127.0.0.5", "127.0.0.6", "127.0.0.7"
-START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
 
 
 def attempt(username, password, address):
