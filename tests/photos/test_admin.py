@@ -24,7 +24,7 @@ PHOTO_ACTIONS = {
 @pytest.mark.parametrize("action", PHOTO_ACTIONS)
 def test_photo_permissions_per_role(client, people, library_image, role, action):
     """First security review, finding 10: photo permissions per role."""
-    image = library_image()
+    image = library_image(photo_bytes(64, 48))  # small: only the pages matter here
     client.force_login(people[role])
     allowed = role in PHOTO_ACTIONS[action]
     assert people[role].has_perm(f"articles.{action}_image") is allowed
@@ -40,7 +40,7 @@ def test_photo_permissions_per_role(client, people, library_image, role, action)
 def test_a_writer_can_pick_a_lead_photo_through_the_autocomplete(client, people, library_image):
     """First security review, finding 10: photo permissions per role; a Writer still finds the
     library's photos for a release."""
-    library_image(alt_text="Harbor cranes at dawn")
+    library_image(photo_bytes(64, 48), alt_text="Harbor cranes at dawn")
     client.force_login(people[WRITER])
     response = client.get(
         "/admin/autocomplete/",
