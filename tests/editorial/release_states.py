@@ -13,8 +13,7 @@ from articles.editorial.workflow import STEPS
 from articles.models import Release
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from articles.states import State
-
-ADD_URL = "/admin/articles/release/add/"
+from tests.editorial.release_form import ADD_URL
 
 # Every state of a release's page, and who opens it: the publisher, except for a deleted
 # release, which only an administrator sees.
