@@ -50,10 +50,15 @@ test: $(VENV)/.installed checkers
 	else echo "PostgreSQL pass skipped: set PRESSOFFICE_REQUIRE_POSTGRES=1 to run it."; fi
 
 # The quick loop while working: SQLite, without the tests that start servers, browsers or
-# processes (markers in pyproject.toml, set in tests/conftest.py). `make test` runs everything.
+# processes or run long (markers in pyproject.toml, set in tests/conftest.py); a few examples per
+# property test (Hypothesis's "fast" profile, tests/conftest.py); the test database made from
+# the models, not by running every migration (`make lint` checks they agree). pytest keeps the
+# test modules it rewrites only where bytecode may be written, hence the empty
+# PYTHONDONTWRITEBYTECODE. `make test` runs everything, migrations and full profile included.
 test-fast: $(VENV)/.installed
-	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest --ds=pressoffice.test_settings -q -n 2 \
-	  -m "not servers and not browser and not slow" $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest \
+	  --ds=pressoffice.test_settings -q -n 2 -m "not servers and not browser and not slow" \
+	  --hypothesis-profile=fast --nomigrations $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed
 	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest --ds=pressoffice.test_settings $(PYTEST_ARGS)

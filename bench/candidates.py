@@ -1,10 +1,13 @@
 """Hand-written speed pieces against the stock Django they replace, timed in process on the
-benchmark's SQLite database (run `make bench` first): `python -m bench.candidates`.
+benchmark's SQLite database: `make bench` runs it after the SQLite run (or, after one,
+`python -m bench.candidates`).
 
-Each row times the same work both ways, best of five runs, per call. A piece stays only while
-its row shows a difference that matters on a page (bench/results/).
+Each row times the same work both ways, best of five runs, per call; the table is printed and
+written to candidates.json in bench/results/. A piece stays only while its row shows a
+difference that matters on a page (the page's own figures are beside it in bench/results/).
 """
 
+import json
 import os
 import sys
 import timeit
@@ -12,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE = ROOT / "bench" / "var" / "bench-sqlite.sqlite3"
+RESULTS = ROOT / "bench" / "results"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{DATABASE}")
 
@@ -34,8 +38,15 @@ def per_call_us(function, number):
     return min(timeit.repeat(function, number=number, repeat=5)) / number * 1e6
 
 
+ROWS = []
+
+
 def row(name, ours, stock):
     print(f"| {name} | {ours:,.1f} | {stock:,.1f} | {stock / ours:,.1f}× |")
+    ROWS.append(
+        {"piece": name, "ours_us": round(ours, 2), "stock_us": round(stock, 2),
+         "stock_over_ours": round(stock / ours, 2)}
+    )  # fmt: skip
 
 
 class StockSearchForm(SearchForm):
@@ -57,7 +68,8 @@ def main():
     cards = as_cards(live).newest_first().filter(featured__in=[False])
     deep = min(250, cards.count() // 20)
 
-    print(f"{live.count():,} live releases, {len(tags)} live topics; µs per call")
+    releases = live.count()
+    print(f"{releases:,} live releases, {len(tags)} live topics; µs per call")
     print("| piece | hand-written | stock Django | stock ÷ ours |")
     print("| --- | --- | --- | --- |")
     row(
@@ -83,6 +95,9 @@ def main():
         per_call_us(lambda: list(IdsFirstPaginator(cards, 20).page(deep)), 20),
         per_call_us(lambda: list(Paginator(cards, 20).page(deep)), 20),
     )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    summary = {"live_releases": releases, "live_topics": len(tags), "rows": ROWS}
+    (RESULTS / "candidates.json").write_text(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Prepare one benchmark database: migrate, seed, collect static files, pick the pages to load,
-and measure what needs no load: SQL queries per page and the detail page's transfer size.
+and measure what needs no load: SQL queries per page, each page's time in process and the part
+of it spent rendering its template, a search before and after the database settles, and the
+detail page's transfer size.
 
 Run by bench/run.py in a subprocess per database; prints one JSON object.
 """
@@ -9,6 +11,7 @@ import json
 import os
 import sys
 import time
+from unittest import mock
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -20,6 +23,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.template.backends import django as django_backend  # noqa: E402
+from django.template.backends import jinja2 as jinja2_backend  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -46,16 +51,65 @@ def targets():
     }
 
 
+class TemplateClock:
+    """Seconds spent inside template rendering, either engine; a template rendered inside
+    another (a form's widgets in a page) counts once, in the outer one."""
+
+    def __init__(self):
+        self.seconds, self._depth = 0.0, 0
+
+    def timed(self, render):
+        def render_timed(template, *args, **kwargs):
+            if self._depth:
+                return render(template, *args, **kwargs)
+            self._depth += 1
+            started = time.perf_counter()
+            try:
+                return render(template, *args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self._depth -= 1
+
+        return render_timed
+
+    def installed(self):
+        patches = [
+            mock.patch.object(backend.Template, "render", self.timed(backend.Template.render))
+            for backend in (jinja2_backend, django_backend)
+        ]
+        for patch in patches:
+            patch.start()
+        return patches
+
+
+def render_times(client, url, runs=5):
+    """(ms for the whole request in process, ms of it in the template), from the fastest run."""
+    clock = TemplateClock()
+    patches = clock.installed()
+    try:
+        best = None
+        for _ in range(runs):
+            clock.seconds = 0.0
+            started = time.perf_counter()
+            client.get(url)
+            run = (time.perf_counter() - started, clock.seconds)
+            best = run if best is None or run[0] < best[0] else best
+    finally:
+        for patch in patches:
+            patch.stop()
+    return {"in_process_ms": round(best[0] * 1000, 2), "template_ms": round(best[1] * 1000, 2)}
+
+
 def main(n):
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    rate = seed(n)
+    rate, search_ms = seed(n)
     seeded_in = time.perf_counter() - started
 
     pages = targets()
     client = Client()
-    queries, sizes = {}, {}
+    queries, sizes, render = {}, {}, {}
     with override_settings(PAGE_CACHE_ENABLED=False, STORAGES={
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -67,6 +121,7 @@ def main(n):
             assert response.status_code == 200, (url, response.status_code)
             queries[name] = len(captured)
             sizes[name] = len(response.content)
+            render[name] = render_times(client, url)
         detail_html = client.get(pages["detail"]).content
 
     ceiling_dir = settings.VAR / "ceiling-static"
@@ -82,6 +137,8 @@ def main(n):
                 "pages": pages,
                 "queries": queries,
                 "bytes": sizes,
+                "render": render,
+                "search_ms": search_ms,
                 "detail_transfer_bytes": len(gzip.compress(detail_html)) + len(gzip.compress(css)),
                 "detail_html_bytes": len(detail_html),
                 "ceiling_static": staticfiles_storage.url("ceiling.html"),

@@ -14,8 +14,8 @@ busy newsroom (bench/newsroom.py) runs with the default caches and with Redis.
 Environment: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_CONNECTIONS (4),
 BENCH_DBS (sqlite,postgresql), BENCH_QUIET_SECONDS (20), BENCH_BUSY_SECONDS (60). Then the alert
 fan-out (bench/alerts.py; BENCH_ALERTS=0 skips it, BENCH_ALERT_SUBSCRIBERS sets its size). Results:
-bench/results/latest.json (SQLite), latest-postgresql.json, and n<N>-<db>.json to compare sizes.
-Only loopback is ever loaded.
+bench/results/latest.json (SQLite), latest-postgresql.json, and n<N>-<db>.json to compare sizes;
+candidates.json (bench/candidates.py, after the SQLite run). Only loopback is ever loaded.
 """
 
 import json
@@ -236,6 +236,7 @@ def bench_database(db, n, rounds, seconds, connections):
             "ratio": median(page, "ratio"),
             "queries": info["queries"][page],
             "bytes": info["bytes"][page],
+            **info["render"][page],  # in process, without load: in_process_ms, template_ms
             "errors": sum(s["non_2xx"] for s in samples[page] + samples[f"{page}:cached"]),
             "cached": {
                 "rps": median(f"{page}:cached", "rps"),
@@ -253,6 +254,7 @@ def bench_database(db, n, rounds, seconds, connections):
         "n": n,
         "db": db,
         "import_rate": info["import_rate"],
+        "search_ms": info["search_ms"],  # before and after the bulk load settles (seed.py)
         "rounds": rounds,
         "seconds": seconds,
         "connections": connections,
@@ -382,6 +384,10 @@ def main():
         (RESULTS / f"n{n}-{db}.json").write_text(json.dumps(result, indent=2))
         latest = RESULTS / ("latest.json" if db == "sqlite" else f"latest-{db}.json")
         latest.write_text(json.dumps(result, indent=2))
+    if "sqlite" in wanted:  # the hand-written pieces against stock Django, on that database
+        database = {"DATABASE_URL": f"sqlite:///{VAR / 'bench-sqlite.sqlite3'}"}
+        subprocess.run([PYTHON, "-m", "bench.candidates"], cwd=ROOT, check=True,
+                       env={**os.environ, **database})  # fmt: skip
     if os.environ.get("BENCH_ALERTS", "1") != "0":
         db = "postgresql" if postgres_available() else "sqlite"
         alerts.report(alerts.run(db, env_int("BENCH_ALERT_SUBSCRIBERS", 100_000),

@@ -7,6 +7,7 @@ drafts, scheduled and withdrawn releases among them.
 import datetime
 import random
 import time
+import timeit
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Office, Release
+from articles.public.search import search
 from articles.text import first_sentence, paragraphs_to_html
 
 WORDS = (
@@ -52,7 +54,8 @@ def _body(rng):
 
 
 def seed(n, *, seed_value=42):
-    """Insert n releases; returns releases per second."""
+    """Insert n releases; returns releases per second (inserting and settling), and a one-word
+    search's time in ms just before and just after settling (`search_ms`)."""
     rng = random.Random(seed_value)
     started = time.perf_counter()
     sanitize = Release._meta.get_field("body").sanitize
@@ -101,10 +104,22 @@ def seed(n, *, seed_value=42):
                 for tag in chosen
             )
         made += len(releases)
+    inserting = time.perf_counter() - started
+    before = search_ms()
     # Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would give a
     # live site: without them the planners guess, and guess badly, after a bulk load. VACUUM
     # also merges the search index's pending list, as autovacuum soon would: until then every
-    # search reads the whole list (1.7 ms instead of 0.1 ms per term at 10,000 releases).
+    # search reads the whole list (`search_ms` in bench/results/ has a search before and after).
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return n / (time.perf_counter() - started)
+    settling = time.perf_counter() - started
+    rate = n / (inserting + settling)
+    return rate, {"before_settling": before, "settled": search_ms()}
+
+
+def search_ms(word=NAMES[7], repeat=5):
+    """The best of `repeat` searches for one word, first page, in ms."""
+    live = Release.objects.live()
+    best = min(timeit.repeat(lambda: list(search(live, word)[:20]), number=1, repeat=repeat))
+    return round(best * 1000, 2)

@@ -1,6 +1,13 @@
-"""Settings for benchmark servers: production settings, plus two ceiling endpoints.
+"""Settings for everything `make bench` starts (bench/run.py's gunicorn servers, prepare.py,
+newsroom.py, alerts.py's workers) and for candidates.py: the production settings with DEBUG off,
+on plain HTTP for loopback (no HTTPS redirect, no HSTS), logging warnings only.
 
-The database, page cache and cache folder come from the environment the runner sets.
+Two ceilings stand beside the site: bench/urls.py serves constant bytes through the full
+middleware stack, and a static file that prepare.py writes into var/ceiling-static/ (beside this
+file) is served by WhiteNoise like any other; collected static files and media go under var/
+too. The database, the cache folder, the page cache and Redis come from the environment
+bench/run.py sets (DATABASE_URL, CACHE_DIR, PAGE_CACHE, REDIS_URL, CONN_MAX_AGE; bench/alerts.py
+sets its own, with the mail server); a random SECRET_KEY is made when none is given.
 """
 
 import os

@@ -16,10 +16,12 @@ from gunicorn.glogging import Logger, SafeAtoms
 from pressoffice.scrubbing import ScrubTokens, scrub
 
 bind = os.environ.get("GUNICORN_BIND", "unix:/run/pressoffice/gunicorn.sock")
-# Sync workers: pages take milliseconds and the slow part of a slow client is nginx's to absorb.
+# Sync workers: pages are short work (bench/results/ has their times) and the slow part of a slow
+# client is nginx's to absorb.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
 worker_class = "sync"
-# A request still running after this is killed (and logged): no page needs more than a second.
+# A request still running after this is killed (and logged): far longer than any page takes
+# (bench/results/).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On reload and stop, workers finish what they are doing for up to this long.
 graceful_timeout = 20

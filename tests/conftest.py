@@ -1,14 +1,18 @@
-"""Shared fixtures: an office, a release maker, people in each role, a photo, caching."""
+"""Shared fixtures: an office, a release maker, people in each role, a photo, caching; the
+marks `make test-fast` selects by, and the Hypothesis profiles."""
 
 import datetime
 import os
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.signals import post_migrate
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from articles.models import Image, Office, Release
 from articles.pagecache import caching
@@ -17,6 +21,24 @@ from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER, ensure_ro
 from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer
 from tests.support import photo_bytes
+
+# Property tests try this many examples each; `make test-fast` loads the "fast" profile
+# (--hypothesis-profile=fast) for a quick loop, and `make test` runs the full count.
+hypothesis_settings.register_profile("full", max_examples=60)
+hypothesis_settings.register_profile("fast", max_examples=10)
+hypothesis_settings.load_profile("full")
+
+
+def roles_complete(sender, **kwargs):
+    """post_migrate, once the last app has made its permissions: the roles hold every
+    permission they name, as after `manage.py setup_roles`, in the test database and again
+    after each transactional test empties it. (articles sets them when it migrates, before the
+    apps after it have permissions to give.)"""
+    if sender is [c for c in apps.get_app_configs() if c.models_module is not None][-1]:
+        ensure_roles()
+
+
+post_migrate.connect(roles_complete, dispatch_uid="tests-roles-complete")
 
 
 def pytest_report_header(config):
@@ -93,6 +115,13 @@ def fragment_caching(settings):
 
 
 @pytest.fixture
+def page_cache(fragment_caching):
+    """Whole public pages cached too, as in production."""
+    fragment_caching.PAGE_CACHE_ENABLED = True
+    return fragment_caching
+
+
+@pytest.fixture
 def office(db):
     return Office.objects.create(
         name="Office of Public Affairs",
@@ -143,8 +172,8 @@ def editor_client(client, editor):
 
 @pytest.fixture
 def people(db, django_user_model):
-    """One user in each newsroom role, keyed by role; each logs in with "pw-" + the role."""
-    ensure_roles()
+    """One user in each newsroom role, keyed by role; each logs in with "pw-" + the role. (The
+    roles are complete in the test database: `roles_complete`.)"""
     users = {}
     for role in [WRITER, REVIEWER, PUBLISHER, ADMINISTRATOR]:
         user = django_user_model.objects.create_user(
@@ -163,6 +192,12 @@ def writer(people):
 @pytest.fixture
 def publisher(people):
     return people[PUBLISHER]
+
+
+@pytest.fixture
+def factors_required(settings):
+    """Staff pages need the second factor, as in production (the test settings turn it off)."""
+    settings.STAFF_SECOND_FACTOR_REQUIRED = True
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """What many tests share that is not a fixture: the pinned clock, the ways of not being live,
-photos made here, and one parser for the outline of a page."""
+the line breaks Word pastes, photos made here, and one parser for the outline of a page."""
 
 import datetime
 import io
@@ -29,6 +29,9 @@ NOT_LIVE = {
     "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
     "expired": {"publish_at": NOW - datetime.timedelta(days=2), "expire_at": NOW},
 }
+
+# Word's Shift+Enter and a form feed, as editors paste them: characters XML 1.0 forbids.
+WORD_BREAKS = "Shift+Enter\x0bfrom Word\x0cand a form feed"
 
 
 def local(*args):

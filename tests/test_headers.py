@@ -84,8 +84,7 @@ def test_every_public_route_sends_a_strict_policy_and_the_other_headers(client, 
         assert response["Referrer-Policy"] == "same-origin", url
 
 
-def test_cached_pages_carry_the_headers_too(client, urls, fragment_caching):
-    fragment_caching.PAGE_CACHE_ENABLED = True
+def test_cached_pages_carry_the_headers_too(client, urls, page_cache):
     client.get("/news/")
     response = client.get("/news/")
     assert response["X-Page-Cache"] == "hit"

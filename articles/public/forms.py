@@ -14,9 +14,9 @@ from articles.public.search import clean_query
 
 
 class SinglePassSelect(forms.Select):
-    """A <select> written in one pass. Through widget templates, one per <option>, the topic
-    list's hundreds of options were the largest part of the search page's time (the search
-    page in bench/results/)."""
+    """A <select> written in one pass. Through widget templates, each of the topic list's options
+    is a template rendered of its own, and the list grows with every topic (candidates.json in
+    bench/results/ times the form both ways)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}

@@ -16,7 +16,8 @@ from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from staff import enrolment
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
 from tests.browser.test_editor import WCAG_21_AA
-from tests.browser.test_passkeys import PASSWORD, sign_in_with_password
+from tests.browser.test_passkeys import sign_in_with_password
+from tests.staff.conftest import PASSWORD
 from tests.staff.test_factors import totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,10 +30,9 @@ def now():
 
 
 @pytest.fixture
-def staff(people, settings):
+def staff(people, factors_required):
     """Everyone signs in with two factors and the same password; the Administrator has an
     authenticator app already (its secret is returned beside the people)."""
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True
     for user in people.values():
         user.set_password(PASSWORD)
         user.save()

@@ -9,16 +9,10 @@ import pytest
 
 from articles.roles import PUBLISHER, WRITER
 from staff import enrolment
+from tests.staff.conftest import PASSWORD
 from tests.staff.test_factors import STEP, totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery staple 7"
-
-
-@pytest.fixture
-def factors_required(settings):
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True
 
 
 def with_virtual_authenticator(context, page):

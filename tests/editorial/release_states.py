@@ -13,9 +13,8 @@ from articles.editorial.workflow import STEPS
 from articles.models import Release
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from articles.states import State
+from tests.editorial.release_form import ADD_URL
 from tests.subscriptions.pages import form_defaults
-
-ADD_URL = "/admin/articles/release/add/"
 
 # Every state of a release's page, and who opens it: the publisher, except for a deleted
 # release, which only an administrator sees.

@@ -1,17 +1,25 @@
-"""The editors' admin: writing releases, and finding them again in the change list."""
+"""The editors' admin (editorial/admin/releases.py and the release form, editorial/forms.py):
+writing releases, never saving over a newer edit, finding them again in the change list, and
+deleting them without losing their record."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.test import Client
+from reversion.models import Version
 
+from articles.editorial.previews import create_preview_link
+from articles.editorial.workflow import add_correction, take_step
 from articles.models import Office, Release, SocialLink
+from articles.roles import ADMINISTRATOR, PUBLISHER
 from articles.states import State
+from tests.editorial.release_form import ADD_URL, change_url, form_data
 from tests.support import NOW, OFFICE_TZ
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "/admin/articles/release/add/"
 LIST_URL = "/admin/articles/release/"
 
 
@@ -96,6 +104,63 @@ def test_expiry_before_publication_is_a_form_error(editor_client, make_release, 
     assert "The expiry time must be after the publish time." in response.text
     release.refresh_from_db()
     assert release.expire_at is None
+
+
+def test_expiry_time_that_does_not_exist_is_a_form_error(client, make_release, people):
+    release = make_release("Expiring", publish_at=datetime.datetime(2027, 3, 1, tzinfo=OFFICE_TZ))
+    client.force_login(people[PUBLISHER])
+    url = f"/admin/articles/release/{release.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() or ""
+        for name in form.fields
+        if name not in {"expire_at", "featured", "tags"}
+    }
+    data.update({"expire_at_0": "2027-03-14", "expire_at_1": "02:30", "tags": ""})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "may be ambiguous or it may not exist" in response.text
+    release.refresh_from_db()
+    assert release.expire_at is None
+
+
+def test_a_save_over_someone_elses_newer_edit_is_refused(make_release, writer, publisher):
+    release = make_release("Shared headline", status="draft", publish_at=None)
+    first, second = Client(), Client()
+    first.force_login(publisher)
+    second.force_login(writer)
+    # Both open the release.
+    first_data = form_data(first, release)
+    second_data = form_data(second, release)
+    # The publisher saves first.
+    first_data["title"] = "Publisher's headline"
+    assert first.post(change_url(release), first_data).status_code == 302
+    # The writer saves on the copy they opened earlier.
+    second_data["body"] = "<p>The writer's new paragraph, not to be lost.</p>"
+    response = second.post(change_url(release), second_data)
+    assert response.status_code == 200
+    assert re.search(r"publisher saved this release at .+, after you opened it", response.text)
+    assert "The writer&#x27;s new paragraph, not to be lost." in response.text or (
+        "The writer's new paragraph, not to be lost." in response.text
+    )
+    release.refresh_from_db()
+    assert release.title == "Publisher's headline", "their version is untouched"
+    assert "writer's new paragraph" not in release.body
+    # Reloading and saving again works: neither edit is lost.
+    retry = form_data(second, release, body="<p>The writer's new paragraph, not to be lost.</p>")
+    assert second.post(change_url(release), retry).status_code == 302
+    release.refresh_from_db()
+    assert release.title == "Publisher's headline" and "writer's new paragraph" in release.body
+
+
+def test_a_workflow_step_in_between_also_counts_as_a_newer_edit(client, make_release, publisher):
+    release = make_release("Stepped", status="draft", publish_at=None)
+    client.force_login(publisher)
+    stale = form_data(client, release, title="Edited on a stale copy")
+    take_step(release, "submit", publisher)
+    assert client.post(change_url(release), stale).status_code == 200
+    release.refresh_from_db()
+    assert release.title == "Stepped" and release.state == State.IN_REVIEW
 
 
 def test_change_list_shows_state_in_words_and_office_time(editor_client, make_release):
@@ -210,3 +275,77 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     response = client.get(LIST_URL)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_deleted_release_can_be_recovered(client, make_release, publisher, admin_user):
+    release = make_release("Deleted by mistake", status="draft", publish_at=None, tags=["Ports"])
+    client.force_login(admin_user)
+    client.post(change_url(release), form_data(client, release, summary="Saved once."))
+    guid = release.guid
+    confirm = client.get(f"/admin/articles/release/{release.pk}/delete/")
+    assert "Are you sure" in confirm.text
+    client.post(f"/admin/articles/release/{release.pk}/delete/", {"post": "yes"})
+    release.refresh_from_db()
+    assert release.state == State.DELETED
+    assert list(client.get(LIST_URL).context["cl"].result_list) == []
+    deleted_list = client.get("/admin/articles/release/recover/", follow=True)
+    assert list(deleted_list.context["cl"].result_list) == [release]
+    page = client.get(change_url(release))
+    assert "Recover as a draft" in page.text
+    client.post(
+        f"/admin/articles/release/{release.pk}/workflow/",
+        {"step": "recover", "version": release.lock_version},
+    )
+    recovered = Release.objects.get()
+    assert recovered.title == "Deleted by mistake" and recovered.summary == "Saved once."
+    assert recovered.guid == guid and recovered.state == State.DRAFT
+    assert [tag.name for tag in recovered.tags.all()] == ["Ports"]
+    assert list(recovered.audit_entries.values_list("action", flat=True)) == [
+        "Recover as a draft",
+        "Delete",
+    ]
+    assert Version.objects.get_for_object(recovered).count() >= 2, "history is kept"
+
+
+def test_deleting_keeps_the_record_hides_the_release_and_ends_share_links(
+    client, make_release, people
+):
+    """First security review, finding 3: deleting a release lost its public record."""
+    release = make_release("To be deleted", tags=["Ports"])
+    add_correction(release, people[PUBLISHER], "A date was wrong.")
+    link = create_preview_link(release, people[PUBLISHER])
+    address = release.get_absolute_url()
+    assert client.get(address).status_code == 200
+
+    client.force_login(people[PUBLISHER])
+    delete_url = f"/admin/articles/release/{release.pk}/delete/"
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    client.force_login(people[ADMINISTRATOR])
+    client.post(delete_url, {"post": "yes"})
+    client.logout()
+
+    release.refresh_from_db()
+    assert release.state == State.DELETED
+    assert client.get(address).status_code == 404
+    assert client.get(link.url).status_code == 404
+    assert release.corrections.count() == 1
+    assert [tag.name for tag in release.tags.all()] == ["Ports"]
+    actions = list(release.audit_entries.values_list("action", flat=True))
+    assert actions[0] == "Delete" and "Correction added" in actions
+
+
+def test_deleting_again_or_in_bulk_is_harmless(client, make_release, people):
+    """First security review, finding 3: deleting a release lost its public record; deleting
+    one twice, or with others, records one deletion."""
+    releases = [make_release(f"Release {n}") for n in range(3)]
+    take_step(releases[0], "delete", people[ADMINISTRATOR])
+    client.force_login(people[ADMINISTRATOR])
+    response = client.post(f"/admin/articles/release/{releases[0].pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    response = client.post(
+        LIST_URL,
+        {"action": "delete_selected", "_selected_action": [r.pk for r in releases], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert set(Release.objects.values_list("status", flat=True)) == {"deleted"}
+    assert releases[0].audit_entries.filter(action="Delete").count() == 1

@@ -1,6 +1,7 @@
 """The editorial workflow: who may do what, in which state, and what each step leaves behind."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
+from articles.editorial import workflow
 from articles.editorial.workflow import (
     STEPS,
     WorkflowError,
@@ -19,6 +21,7 @@ from articles.editorial.workflow import (
 )
 from articles.models import AuditEntry, Correction, Release
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
+from articles.signals import release_went_live
 from articles.states import State, Status
 from tests.support import NOW, OFFICE_TZ, cleared
 
@@ -131,28 +134,6 @@ def test_writer_cannot_forge_publication_through_the_admin_form(client, make_rel
     assert snapshot(release) == before
 
 
-def test_publisher_schedules_in_office_time_through_the_admin(client, make_release, people):
-    release = cleared(make_release("To schedule", status="review", publish_at=None))
-    client.force_login(people[PUBLISHER])
-    page = client.get(f"/admin/articles/release/{release.pk}/change/")
-    assert "Schedule" in page.text and "America/New_York" in page.text
-    with time_machine.travel(NOW, tick=False):
-        response = client.post(
-            f"/admin/articles/release/{release.pk}/workflow/",
-            {
-                "step": "schedule",
-                "when": "2026-11-26T09:00",
-                "note": "Embargo per legal",
-                "version": release.lock_version,
-            },
-        )
-    assert response.status_code == 302
-    release.refresh_from_db()
-    assert release.publish_at == datetime.datetime(2026, 11, 26, 9, tzinfo=OFFICE_TZ)
-    with time_machine.travel(NOW, tick=False):
-        assert release.state_label == "Scheduled — Thu 26 Nov 2026, 09:00 EST"
-
-
 @pytest.mark.parametrize(
     ("when", "why"),
     [
@@ -218,7 +199,6 @@ def test_release_numbers_are_sequential_per_year_and_never_change(make_release, 
 
 def test_publish_due_runs_going_live_steps_once_and_never_revives_expired(make_release, people):
     received = []
-    from articles.signals import release_went_live
 
     def receiver(sender, release, **kwargs):
         received.append(release.pk)
@@ -317,24 +297,6 @@ def test_writers_cannot_change_the_text_of_a_cleared_release(client, make_releas
     assert 'name="title"' in client.get(f"/admin/articles/release/{live.pk}/change/").text
 
 
-def test_expiry_time_that_does_not_exist_is_a_form_error(client, make_release, people):
-    release = make_release("Expiring", publish_at=datetime.datetime(2027, 3, 1, tzinfo=OFFICE_TZ))
-    client.force_login(people[PUBLISHER])
-    url = f"/admin/articles/release/{release.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: form[name].value() or ""
-        for name in form.fields
-        if name not in {"expire_at", "featured", "tags"}
-    }
-    data.update({"expire_at_0": "2027-03-14", "expire_at_1": "02:30", "tags": ""})
-    response = client.post(url, data)
-    assert response.status_code == 200
-    assert "may be ambiguous or it may not exist" in response.text
-    release.refresh_from_db()
-    assert release.expire_at is None
-
-
 def _who_may_do_what(make_release, people):
     """{(role, state): step names} for every role in every state."""
     table = {}
@@ -365,3 +327,69 @@ def test_renaming_a_state_label_changes_what_people_read_never_what_they_may_do(
         assert entry.to_state_label == "Awaiting clearance"
         take_step(release, "return_to_draft", people[WRITER])
         assert Release.objects.get(pk=release.pk).state == State.DRAFT
+
+
+def test_a_correction_never_saves_over_a_concurrent_edit(make_release, people):
+    """First security review, finding 2: publishing is bound to the text that was reviewed; a
+    correction re-reads the release under a lock instead of saving the copy it was given."""
+    release = make_release("Original headline")
+    stale_copy = type(release).objects.get(pk=release.pk)
+    type(release).objects.filter(pk=release.pk).update(title="Edited meanwhile")
+    add_correction(stale_copy, people[PUBLISHER], "A date was wrong.")
+    release.refresh_from_db()
+    assert release.title == "Edited meanwhile"
+    assert release.corrections.count() == 1
+
+
+def test_a_release_withdrawn_between_listing_and_claim_does_not_go_live(
+    make_release, people, monkeypatch
+):
+    """First security review, finding 7: publish_due claims only what is still live."""
+    with time_machine.travel(NOW, tick=False):
+        release = make_release(publish_at=NOW - HOUR)
+        listed = workflow._due_ids
+
+        def list_then_withdraw(now):
+            ids = listed(now)
+            take_step(release, "withdraw", people[PUBLISHER])
+            return ids
+
+        monkeypatch.setattr(workflow, "_due_ids", list_then_withdraw)
+        sent = []
+        release_went_live.connect(lambda **kw: sent.append(kw), weak=False, dispatch_uid="t7")
+        try:
+            assert publish_due() == []
+        finally:
+            release_went_live.disconnect(dispatch_uid="t7")
+    release.refresh_from_db()
+    assert release.went_live_at is None
+    assert not release.audit_entries.filter(action="Went live").exists()
+    assert sent == []
+
+
+@pytest.mark.parametrize("hidden", ["draft", "review", "withdrawn", "deleted"])
+def test_a_live_release_never_carries_a_suffix_because_of_a_hidden_one(
+    client, make_release, people, hidden
+):
+    """First security review, finding 9: a live release's slug hinted at a hidden one."""
+    make_release("Harbor dredging begins", status=hidden, slug="")
+    release = make_release("Harbor dredging begins", status="draft", publish_at=None, slug="")
+    assert re.fullmatch(r"harbor-dredging-begins-[0-9a-f]{6}", release.slug), "no counter"
+    take_step(release, "publish", people[PUBLISHER])
+    release.refresh_from_db()
+    assert release.slug == "harbor-dredging-begins"
+    assert client.get(release.get_absolute_url()).status_code == 200
+    other = Release.objects.exclude(pk=release.pk).get()
+    assert other.slug.startswith("harbor-dredging-begins-")
+
+
+def test_a_live_holder_keeps_its_slug(make_release, people):
+    """First security review, finding 9: a live release's slug hinted at a hidden one; the
+    slug of one that is live already stays its own."""
+    live = make_release("Harbor dredging begins", slug="")
+    release = make_release("Harbor dredging begins", status="draft", publish_at=None, slug="")
+    take_step(release, "publish", people[PUBLISHER])
+    release.refresh_from_db()
+    live.refresh_from_db()
+    assert live.slug == "harbor-dredging-begins"
+    assert re.fullmatch(r"harbor-dredging-begins-[0-9a-f]{6}", release.slug)

@@ -42,9 +42,7 @@ operation = st.one_of(
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(operation, max_size=25))
 def test_live_always_equals_the_rule(make_release, publisher, operations):
     with time_machine.travel(NOW, tick=False) as clock:

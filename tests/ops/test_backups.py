@@ -152,12 +152,9 @@ def test_a_backup_lists_every_file_with_its_checksum(library_image, tmp_path):
     assert not list(tmp_path.glob("*.partial")), "only whole backups are left"
 
 
-def test_after_a_restore_no_server_serves_what_it_cached_before(
-    client, make_release, fragment_caching
-):
+def test_after_a_restore_no_server_serves_what_it_cached_before(client, make_release, page_cache):
     """Another server read change numbers the restored log never reached: the restore numbers
     on from past them and marks the site changed, so that server's pages are all stale."""
-    fragment_caching.PAGE_CACHE_ENABLED = True
     release = make_release("Before the restore")
     for n in range(5):
         PublicChange.objects.record({f"release:{1000 + n}"})

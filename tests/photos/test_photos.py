@@ -316,7 +316,6 @@ def test_release_form_keeps_its_text_when_a_photo_is_refused(editor_client, offi
 
 
 @settings(
-    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

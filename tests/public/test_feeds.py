@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from articles.models import Release
-from tests.support import NOW, local, outline
+from tests.support import NOW, WORD_BREAKS, local, outline
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,18 @@ def test_pages_announce_their_feeds(client, make_release):
         assert {"application/rss+xml", "application/atom+xml", "application/feed+json"} <= types
     tag_links = [link["href"] for link in outline(client.get("/news/tags/trade/")).head_links]
     assert "/news/tags/trade/feed/" in tag_links
+
+
+@pytest.mark.parametrize("url", ["/news/feed/", "/news/feed/atom/"])
+def test_feeds_stay_well_formed_even_if_a_control_character_got_in(client, make_release, url):
+    """First security review, finding 4: one control character takes the feeds down."""
+    release = make_release("Clean title")
+    # Written past save(), as a raw script or an old row would be.
+    Release.objects.filter(pk=release.pk).update(
+        title=f"Title {WORD_BREAKS}", body=f"<p>Body {WORD_BREAKS}</p>"
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    ET.fromstring(response.content)  # well-formed XML
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo and parsed.entries[0].title.startswith("Title Shift+Enter")

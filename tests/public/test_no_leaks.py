@@ -28,7 +28,7 @@ def photo_keys(body):
     return PHOTO_KEY.findall(body)
 
 
-# Capability URLs: a share link works only with its secret token (tested in test_workflow).
+# Capability URLs: a share link works only with its secret token (tests/editorial/test_previews.py).
 NEEDS_A_SECRET = {
     "preview_link",
     # A subscriber's own links (tests/subscriptions/); none shows a release or an address.

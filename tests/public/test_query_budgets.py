@@ -1,11 +1,7 @@
 """Query budgets (design rule 6): every public surface runs the same number of queries with a
 few releases and tags or many. Each budget is written next to what the queries are."""
 
-import datetime
-
 import pytest
-
-from tests.support import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -14,35 +10,10 @@ SIZES = [3, pytest.param(30, marks=pytest.mark.slow)]
 
 
 @pytest.fixture(autouse=True)
-def production_caching(fragment_caching):
+def production_caching(fragment_caching, change_log_read):
     """As in production: site-wide fragments (office, follow links, archive months, topics,
-    totals) are cached, and the change log is read once a second, not on every request; the
-    full-page cache stays off so every page is really rendered."""
-    fragment_caching.PAGE_CACHE_RECHECK_SECONDS = 60
-
-
-@pytest.fixture
-def releases(make_release, library_image):
-    """`releases(n)`: n live releases in two months, each with two own tags and one shared;
-    all but the first have a lead photo."""
-
-    def fill(n):
-        photo = library_image(content=photo_bytes(64, 48))
-        made = []
-        for i in range(n):
-            made.append(
-                make_release(
-                    tags=[f"tag-{i}-a", f"tag-{i}-b", "shared"],
-                    featured=i == 0,
-                    lead_image=photo if i else None,
-                    publish_at=datetime.datetime(
-                        2026, 10 + i % 2, 1 + i % 27, 12, tzinfo=datetime.UTC
-                    ),
-                )
-            )
-        return made
-
-    return fill
+    totals) are cached, and the change log is not read on every request; the full-page cache
+    stays off so every page is really rendered. `releases` is in tests/public/conftest.py."""
 
 
 def assert_budget(client, url, budget, django_assert_num_queries):

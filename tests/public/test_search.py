@@ -178,9 +178,7 @@ def test_any_query_string_gets_results_or_a_friendly_page(client, searchable, qu
     assert "<script>alert(1)" not in response.text
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.text(max_size=300), kind=st.text(max_size=20), date=st.text(max_size=12))
 def test_search_never_fails_whatever_is_typed(client, searchable, query, kind, date):
     response = client.get("/news/search/", {"q": query, "kind": kind, "date_from": date})

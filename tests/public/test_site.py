@@ -4,10 +4,10 @@ landmarks, follow links, and friendly answers to bad addresses, errors and outag
 import pytest
 import time_machine
 from django.db import InterfaceError, OperationalError, connection
+from django.db.backends.utils import CursorWrapper
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import SocialLink
-from articles.pagecache import freshness
 from tests.support import NOT_LIVE, NOW, outline
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +84,6 @@ def test_healthz_and_robots(client):
     assert "Disallow: /admin/" in robots.text
 
 
-@pytest.fixture
-def change_log_read(settings):
-    """The change log was read a moment ago, as on a busy server; queries counted below are
-    the page's own."""
-    settings.PAGE_CACHE_RECHECK_SECONDS = 60
-    freshness.refresh()
-
-
 def test_server_error_page_is_friendly_and_needs_no_database(client, monkeypatch, change_log_read):
     def broken(self):
         raise RuntimeError("database is on fire")
@@ -123,8 +115,19 @@ def test_a_database_outage_is_a_503_that_says_to_come_back(
     assert len(queries) == 0
 
 
-def test_pages_in_the_page_cache_outlive_a_database_outage(client, fragment_caching, monkeypatch):
-    fragment_caching.PAGE_CACHE_ENABLED = True
+def test_an_unknown_address_is_a_404_even_with_the_database_down(client, monkeypatch):
+    """First security review, finding 8: error pages without a database."""
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(CursorWrapper, "execute", down)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_pages_in_the_page_cache_outlive_a_database_outage(client, page_cache, monkeypatch):
     assert client.get("/news/").status_code == 200
 
     def unavailable(self):

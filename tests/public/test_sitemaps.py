@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import time_machine
 
-from tests.support import NOW, local
+from articles.models import Release
+from tests.support import NOW, WORD_BREAKS, local
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,21 @@ def test_news_sitemap_holds_the_last_two_days(client, make_release):
     assert titles == ["Fresh & new"]
     date = tree.find("s:url/n:news/n:publication_date", NEWS_NS).text
     assert date == "2026-11-25T09:00:00-05:00"
+
+
+def test_the_news_sitemap_stays_well_formed_even_if_a_control_character_got_in(
+    client, make_release
+):
+    """First security review, finding 4: one control character takes the feeds down, and the
+    news sitemap with them."""
+    release = make_release("Clean title")
+    # Written past save(), as a raw script or an old row would be.
+    Release.objects.filter(pk=release.pk).update(title=f"Title {WORD_BREAKS}")
+    response = client.get("/sitemap-news.xml")
+    assert response.status_code == 200
+    tree = ET.fromstring(response.content)  # well-formed XML
+    title = tree.find("s:url/n:news/n:title", NEWS_NS).text
+    assert title.startswith("Title Shift+Enter")
 
 
 def test_robots_points_at_the_sitemaps(client):

@@ -1,6 +1,8 @@
-"""What the staff tests share: everyone in each role with one password, the second factor
-required, and empty counters (allauth keeps its rate limits in the default cache, which outlives
-a test)."""
+"""What the staff tests share: everyone in each role with one password, the moment their clocks
+start, and empty counters (allauth keeps its rate limits in the default cache, which outlives a
+test). `factors_required` is in tests/conftest.py, for the browser tests too."""
+
+import datetime
 
 import pytest
 from django.core.cache import caches
@@ -14,6 +16,8 @@ def fresh_rate_limits():
 
 
 PASSWORD = "correct horse battery staple 7"
+# Where the tests that pin the clock start: 09:00 in the office.
+START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -23,9 +27,3 @@ def staff(people):
         user.set_password(PASSWORD)
         user.save()
     return people
-
-
-@pytest.fixture
-def factors_required(settings):
-    """Staff pages need the second factor, as in production (the test settings turn it off)."""
-    settings.STAFF_SECOND_FACTOR_REQUIRED = True

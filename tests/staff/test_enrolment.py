@@ -13,8 +13,8 @@ from django.test import Client
 
 from articles.roles import ADMINISTRATOR, PUBLISHER
 from staff.models import EnrolmentCode, SecurityEvent
-from tests.staff.conftest import PASSWORD
-from tests.staff.test_factors import START, totp
+from tests.staff.conftest import PASSWORD, START
+from tests.staff.test_factors import totp
 from tests.support import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factors_required")]

@@ -10,13 +10,12 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from staff.models import SecurityEvent
-from tests.staff.conftest import PASSWORD
+from tests.staff.conftest import PASSWORD, START
 from tests.staff.test_factors import totp
 from tests.support import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factors_required")]
 
-START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 Kind = SecurityEvent.Kind
 

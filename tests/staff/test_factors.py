@@ -17,12 +17,11 @@ from django.test import Client
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from staff import enrolment
 from staff.models import SecurityEvent
-from tests.staff.conftest import PASSWORD
+from tests.staff.conftest import PASSWORD, START
 from tests.support import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factors_required")]
 
-START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
 STEP = datetime.timedelta(seconds=30)
 
 

@@ -9,13 +9,12 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
-from tests.staff.conftest import PASSWORD
+from tests.staff.conftest import PASSWORD, START
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
 STRANGER, COLLEAGUE, OFFICE = "127.0.0.5", "127.0.0.6", "127.0.0.7"
-START = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=datetime.UTC)
 
 
 def attempt(username, password, address):
@@ -92,6 +91,7 @@ def test_an_unknown_account_costs_the_same_password_hashing_as_a_known_one(staff
     assert staff[WRITER]  # the known account exists
 
 
+@pytest.mark.slow  # a hundred sign-ins
 def test_guesses_from_many_addresses_of_one_ipv6_network_count_as_one_address(staff):
     """An IPv6 client is given a /64 (2^64 addresses): hopping between them changes nothing."""
     with time_machine.travel(START, tick=False):
@@ -104,6 +104,7 @@ def test_guesses_from_many_addresses_of_one_ipv6_network_count_as_one_address(st
         assert attempt("writer", PASSWORD, "2001:db8:1:3::1").status_code == 302
 
 
+@pytest.mark.slow  # a hundred sign-ins
 def test_guesses_for_one_account_from_many_addresses_are_slowed_but_never_lock_its_owner_out(
     staff, settings
 ):

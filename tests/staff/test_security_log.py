@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from articles.editorial.workflow import add_correction
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from pressoffice import observability
 from staff.models import SecurityEvent
@@ -107,6 +108,22 @@ def test_administrators_read_the_log_and_nobody_can_change_it(staff):
     for role in (WRITER, PUBLISHER):
         assert sign_in(role.lower()).get("/admin/staff/securityevent/").status_code == 403
     assert staff[ADMINISTRATOR].has_perm("staff.view_securityevent")
+
+
+def test_the_admin_says_why_a_person_with_a_record_cannot_be_deleted(
+    client, make_release, people, admin_user
+):
+    """First security review, finding 3: deleting a release lost its public record; nor may
+    deleting its people take their audit trail or security log with them."""
+    add_correction(make_release("On the record"), people[PUBLISHER], "Fixed.")
+    client.force_login(admin_user)
+    url = f"/admin/auth/user/{people[PUBLISHER].pk}/delete/"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Cannot delete user" in response.text  # the page names what is protected
+    assert "audit entr" in response.text or "security event" in response.text
+    client.post(url, {"post": "yes"})
+    assert type(people[PUBLISHER]).objects.filter(pk=people[PUBLISHER].pk).exists()
 
 
 def test_a_refused_or_missing_page_is_logged_with_its_request_id(staff):

@@ -11,10 +11,9 @@ from django.test import Client
 
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from tests import support
+from tests.staff.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-STRONG = "correct horse battery staple 7"
 
 
 @pytest.mark.parametrize(
@@ -28,10 +27,10 @@ def test_short_common_numeric_or_name_like_passwords_are_refused(people, passwor
 
 
 def test_a_long_uncommon_password_is_accepted(people):
-    validate_password(STRONG, user=people[WRITER])
+    validate_password(PASSWORD, user=people[WRITER])
 
 
-def sign_in(client, user, password=STRONG):
+def sign_in(client, user, password=PASSWORD):
     if not user.check_password(password):  # a new password would end their other sessions
         user.set_password(password)
         user.save()

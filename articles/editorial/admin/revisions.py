@@ -1,5 +1,13 @@
-"""Revisions in the admin: VersionAdmin lists them in the history; one opens here as a
-word-by-word comparison with the current text, and can be restored as a new revision."""
+"""Revisions in the admin. VersionAdmin lists a release's revisions in its history; one opens
+here as a word-by-word comparison of its content fields with the current release (the body as
+plain text, the office by name). Whoever may change the release restores it: its content is
+copied onto the release as a new revision, with a "Revision restored" audit entry. Restoring never
+touches the workflow's fields (status, publish time, number), and someone who may not publish
+leaves the publication settings (PUBLISHER_FIELDS) as they are.
+
+Reversion's own recovery is closed: its "recover" pages lead an Administrator to the change
+list's deleted releases (anyone else gets a 403), where the workflow's "recover" step brings one
+back as a draft."""
 
 import difflib
 
