@@ -67,6 +67,8 @@ def test_a_publisher_sends_a_request_and_the_expert_answers_through_the_link(
     page = expert.get(url)
     assert page.status_code == 200 and "Are the tonnage figures right?" in page.text
     assert page["X-Robots-Tag"] == "noindex, nofollow"
+    assert "default-src 'none'" in page["Content-Security-Policy"]
+    assert "no-store" in page["Cache-Control"] or "no-cache" in page["Cache-Control"]
     _, data = form_defaults(page, "Send my answer")
     answered = expert.post(url, data | {"answer": "accurate", "comments": "Figures match."})
     assert "your answer (“Accurate”) was recorded" in answered.text
