@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
 
 class ArticlesConfig(AppConfig):
@@ -11,18 +11,22 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag
 
         from articles import models
+        from articles.editorial.clearance import void_after_edit
         from articles.pagecache import invalidation
         from articles.photos.uploads import delete_files_after_commit
         from articles.public.search_index import ensure_index_after_migrate
         from articles.roles import create_roles_after_migrate
         from articles.text import clean_text_fields
 
-        # After every migrate, once the permissions exist, the groups match editorial/roles.py.
+        # After every migrate, once the permissions exist, the groups match articles/roles.py.
         post_migrate.connect(create_roles_after_migrate, sender=self)
         post_migrate.connect(ensure_index_after_migrate, sender=self)
 
         # A change logs the public pages it touches, in its own transaction.
         invalidation.connect()
+
+        # An edit to cleared text voids the sign-offs on it (editorial/clearance.py).
+        post_save.connect(void_after_edit, sender=models.Release, dispatch_uid="clearance-void")
 
         # A deleted photo's files go with it.
         post_delete.connect(

@@ -2,8 +2,9 @@
 the permission names the workflow, the press desk and staff sign-in check.
 
 Writer: writes drafts and submits them for review; uploads and describes photos.
-Publisher: what a writer can, plus publish, schedule, withdraw, correct, share previews and
-delete photos.
+Reviewer: reads releases and clears them (legal, policy, the front office); writes nothing.
+Publisher: what a writer can, plus clear others' releases, publish and schedule cleared ones,
+withdraw, correct, share previews and delete photos.
 Administrator: everything in the newsroom, plus users and groups.
 """
 
@@ -14,8 +15,11 @@ from django.db.models import Q
 EDIT_PERMISSION = "articles.change_release"
 PUBLISH_PERMISSION = "articles.publish_release"
 DELETE_PERMISSION = "articles.delete_release"  # Administrators only
+CLEAR_PERMISSION = "articles.clear_release"  # give a sign-off, or ask for changes
+OVERRIDE_PERMISSION = "articles.publish_uncleared"  # Administrators only: emergencies
 
 WRITER = "Writer"
+REVIEWER = "Reviewer"
 PUBLISHER = "Publisher"
 ADMINISTRATOR = "Administrator"
 
@@ -34,9 +38,21 @@ _WRITER_PERMISSIONS = [
     "taggit.add_tag",
     "taggit.view_tag",
 ]
+# Legal, policy, the front office: they read releases and clear them, and write nothing. Which
+# sign-offs each may give is the clearance routes' business (their groups, or by name).
+_REVIEWER_PERMISSIONS = [
+    "articles.view_release",
+    "articles.clear_release",
+    "articles.view_office",
+    "articles.view_image",
+    "articles.view_auditentry",
+    "articles.view_correction",
+]
 _PUBLISHER_PERMISSIONS = [
     *_WRITER_PERMISSIONS,
     "articles.publish_release",
+    "articles.clear_release",
+    "articles.view_clearanceroute",
     "articles.add_correction",
     "articles.change_correction",
     "articles.add_previewlink",
@@ -60,6 +76,7 @@ _PUBLISHER_PERMISSIONS = [
 ]
 ROLES = {
     WRITER: _WRITER_PERMISSIONS,
+    REVIEWER: _REVIEWER_PERMISSIONS,
     PUBLISHER: _PUBLISHER_PERMISSIONS,
     ADMINISTRATOR: None,  # every permission of the newsroom, tags, users and groups
 }

@@ -2,8 +2,8 @@
 is written down: log lines (ScrubTokens below; observability.JsonFormatter), gunicorn's access
 and error logs (deploy/gunicorn.conf.py) and Sentry events (settings: before_send).
 
-A confirmation, manage, unsubscribe, press or preview link opens something with no account:
-whoever reads the address can use it. So the token goes no further than the request itself.
+A confirmation, manage, unsubscribe, press, preview or fact-check link opens something with no
+account: whoever reads the address can use it. So the token goes no further than the request itself.
 This module imports nothing of Django's, so gunicorn's master and the settings can use it.
 """
 
@@ -13,7 +13,9 @@ import re
 # Every path shape whose segment after the prefix is a token (subscriptions/urls.py and the
 # share links in pressoffice/urls.py); tests/ops/test_observability.py checks that every URL
 # pattern with a token is one of them.
-TOKEN_PREFIXES = ("subscribe/confirm", "subscriptions", "unsubscribe", "embargoed", "preview")
+TOKEN_PREFIXES = (
+    "subscribe/confirm", "subscriptions", "unsubscribe", "embargoed", "preview", "fact-check",
+)  # fmt: skip
 HIDDEN = "[token]"
 
 # The prefix must start the path: after the start of the text, a space or quote, an `=`, or a

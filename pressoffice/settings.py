@@ -310,6 +310,12 @@ TIME_ZONE = env("TIME_ZONE", "America/New_York")
 # English only: without translation lookups every template renders noticeably faster.
 USE_I18N = False
 USE_TZ = True
+# The office's working hours (office time, Monday to Friday): a clearance sign-off "due within 8
+# working hours" counts only these.
+CLEARANCE_WORKDAY = (
+    int(env("CLEARANCE_WORKDAY_STARTS", "9")),
+    int(env("CLEARANCE_WORKDAY_ENDS", "17")),
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles.editorial.factcheck import fact_check_view
 from articles.pagecache.caching import page_cache_params
 from articles.photos.views import rendition
 from articles.public.previews import share_link_view
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", share_link_view, name="preview_link"),
+    path("fact-check/<str:token>/", fact_check_view, name="fact_check"),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", observability.readyz, name="readyz"),
     path(settings.CSP_REPORT_PATH.strip("/") + "/", views.csp_report, name="csp_report"),

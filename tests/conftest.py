@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from articles.models import Image, Office, Release
 from articles.pagecache import caching
 from articles.photos.uploads import clean_upload, store_image
-from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER, ensure_roles
+from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER, ensure_roles
 from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer
 from tests.support import photo_bytes
@@ -175,7 +175,7 @@ def people(db, django_user_model):
     """One user in each newsroom role, keyed by role; each logs in with "pw-" + the role. (The
     roles are complete in the test database: `roles_complete`.)"""
     users = {}
-    for role in [WRITER, PUBLISHER, ADMINISTRATOR]:
+    for role in [WRITER, REVIEWER, PUBLISHER, ADMINISTRATOR]:
         user = django_user_model.objects.create_user(
             role.lower(), password=f"pw-{role}", is_staff=True
         )

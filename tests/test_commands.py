@@ -93,11 +93,12 @@ def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher(demo):
         year = f"{timezone.localtime(release.publish_at).year % 100:02d}"
         assert re.fullmatch(rf"No\. \d+-{year}", release.release_number), release.release_number
         trail = list(release.audit_entries.order_by("at", "id").select_related("user"))
-        assert [(e.action, e.user.username) for e in trail[:2]] == [
+        assert [(e.action, e.user.username) for e in trail[:3]] == [
             (workflow.STEPS["submit"].label, "writer"),
+            ("Cleared: Legal", "reviewer"),
             (workflow.STEPS["publish"].label, "publisher"),
         ]
-        assert (trail[1].from_state, trail[1].to_state) == (State.IN_REVIEW, State.LIVE)
+        assert (trail[2].from_state, trail[2].to_state) == (State.IN_REVIEW, State.LIVE)
         # A revision for the first draft, one for each step and correction, and one for the
         # featured release's publication settings.
         versions = Version.objects.get_for_object(release).order_by("pk")

@@ -1,8 +1,10 @@
-"""The editors' forms: a release, a workflow step, a correction, a share link, a tag merge."""
+"""The editors' forms: a release, a workflow step, a clearance answer, a correction, a share
+link, a tag merge."""
 
 from django import forms
 
 from articles.editorial.accessibility import native_split_date_time
+from articles.editorial.factcheck import MAX_FACT_CHECK_HOURS
 from articles.editorial.previews import MAX_SHARE_HOURS
 from articles.editorial.tags import canonical_tag_names
 from articles.editorial.workflow import changed_since
@@ -76,9 +78,48 @@ class WorkflowStepForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    emergency_reason = forms.CharField(
+        label="Reason to publish before clearance is complete",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def __init__(self, *args, **kwargs):
         # Its own ids: the correction form on the same page has a version field too.
         super().__init__(*args, auto_id="id_workflow_%s", **kwargs)
+
+
+class ClearanceAnswerForm(forms.Form):
+    """A reviewer's answer: which sign-off (when they may give more than one), Clear or
+    Request changes, a note (required to ask for changes), and the version they read."""
+
+    sign_off = forms.ChoiceField(label="Sign-off")
+    answer = forms.ChoiceField(choices=[("clear", "Clear"), ("changes", "Request changes")])
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you ask for changes: the writer reads it.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, auto_id="id_clearance_%s", **kwargs)
+        self.fields["sign_off"].choices = [(self.value_of(place), place.name) for place in places]
+
+    SECOND_READER = "second-reader"  # the one sign-off where no route applies
+
+    @classmethod
+    def value_of(cls, place):
+        return str(place.required.pk) if place.required else cls.SECOND_READER
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer") == "changes" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Say what needs to change: the writer reads your note.")
+        return cleaned
 
 
 class CorrectionForm(forms.Form):
@@ -119,3 +160,27 @@ class TagMergeForm(forms.Form):
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = tags
+
+
+class FactCheckRequestForm(forms.Form):
+    """A fact check by someone outside the newsroom: who, what to check, which sign-off their
+    "Accurate" may give (where the route allows one), and how long the link works."""
+
+    email = forms.EmailField(label="Their e-mail address")
+    question = forms.CharField(
+        label="What to check", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    sign_off = forms.ChoiceField(label="Their “Accurate” gives", required=False)
+    hours = forms.IntegerField(
+        label="Link valid for (hours)", min_value=1, max_value=MAX_FACT_CHECK_HOURS, initial=72
+    )
+
+    def __init__(self, *args, sign_offs=(), **kwargs):
+        super().__init__(*args, auto_id="id_factcheck_%s", **kwargs)
+        self.sign_offs = {str(required.pk): required for required in sign_offs}
+        self.fields["sign_off"].choices = [("", "No sign-off: their answer is advice")] + [
+            (pk, required.name) for pk, required in self.sign_offs.items()
+        ]
+        if not self.sign_offs:
+            del self.fields["sign_off"]

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles.editorial import clearance, clearance_notices
 from articles.errors import WorkflowError
-from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter
+from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter, SignOff
 from articles.pagecache import invalidation
-from articles.roles import DELETE_PERMISSION, EDIT_PERMISSION, PUBLISH_PERMISSION
+from articles.roles import CLEAR_PERMISSION, DELETE_PERMISSION, EDIT_PERMISSION, PUBLISH_PERMISSION
 from articles.signals import release_stepped, release_went_live
 from articles.states import State, Status
 
@@ -48,6 +49,9 @@ STEPS = {
              frozenset({State.LIVE, State.SCHEDULED, State.EXPIRED}), Status.WITHDRAWN),
         Step("return_to_draft", "Return to draft", EDIT_PERMISSION,
              frozenset({State.IN_REVIEW, State.WITHDRAWN}), Status.DRAFT),
+        # A reviewer's answer that sends the release back to its writer (clearance.py).
+        Step("request_changes", "Request changes", CLEAR_PERMISSION,
+             frozenset({State.IN_REVIEW}), Status.DRAFT),
         # Deleting keeps the record (history, audit trail, corrections, tags) and hides the
         # release everywhere; recovering brings it back as a draft, never live.
         Step("delete", "Delete", DELETE_PERMISSION, frozenset(State) - {State.DELETED},
@@ -58,12 +62,18 @@ STEPS = {
 }  # fmt: skip
 
 
+# Asked for from the clearance panel, which says for which sign-off; not a plain button.
+_ANSWERS = {"request_changes"}
+
+
 def available_steps(release, user):
     """The steps this user may take on this release now, in display order."""
     return [
         step
         for step in STEPS.values()
-        if release.state in step.from_states and _may(user, step, release)
+        if step.name not in _ANSWERS
+        and release.state in step.from_states
+        and _may(user, step, release)
     ]
 
 
@@ -95,12 +105,17 @@ def _locked(release, seen_version):
 
 
 def take_step(
-    release, step_name, user, *, note="", when=None, seen_version=None, published_at=None
-):
+    release, step_name, user, *, note="", when=None, seen_version=None, published_at=None,
+    sign_off=None, emergency_reason="",
+):  # fmt: skip
     """Move `release` by one workflow step, or raise WorkflowError and change nothing.
 
     `seen_version` is the lock version the person saw: a step is never taken on text they
     have not seen (a publisher publishing what a writer changed a minute ago).
+
+    Publish and Schedule need the release cleared (clearance.py) on its current text, unless
+    `emergency_reason` is given by someone allowed to publish before clearance is complete.
+    Request changes answers for `sign_off` (a RequiredSignOff; None where no route applies).
 
     `published_at` (publish only; commands, never the admin's buttons) records a publication
     that happened before this office kept its releases here: an archive's release, imported
@@ -127,6 +142,10 @@ def take_step(
                 f"A release that is {from_state.label.lower()} cannot be: {step.label}.{hint}"
             )
 
+        answer = _check_clearance(release, step, user, note, published_at, sign_off)
+        if answer is _UNCLEARED:
+            note = _emergency(release, user, emergency_reason, note)
+
         now = timezone.now()
         previous_publish_at = release.publish_at
         if step.name == "schedule":
@@ -145,13 +164,20 @@ def take_step(
             _claim_slug(release, now)
         if step.to_status in {Status.WITHDRAWN, Status.DELETED}:
             release.preview_links.end(now)  # a withdrawal or deletion ends every share link
+            release.fact_checks.end(now)  # and every outside fact-checker's link
+        if step.name == "submit":
+            release.review_started_at = now  # clearance's first stage opens now
         if step.name == "recover":
             release.publish_at = None  # its old time comes back only by publishing again
             release.went_live_at = None
         release.status = step.to_status
         release.updated_by = user
         save_with_revision(release, user, step.label)
+        if step.name == "request_changes":
+            clearance.record(release, user, answer, SignOff.Decision.CHANGES, note)
         AuditEntry.objects.record(release, user, step.label, note, from_state=from_state)
+        if step.name == "submit":
+            clearance_notices.stage_opened(release)
         if published_at is not None:
             _gone_live_before(release, published_at)
         elif release.state == State.LIVE:
@@ -163,6 +189,48 @@ def take_step(
             )
         )  # fmt: skip
     return release
+
+
+_UNCLEARED = object()
+
+
+def _check_clearance(release, step, user, note, published_at, sign_off):
+    """The reviewer's Place for Request changes; _UNCLEARED for a publication that is missing
+    sign-offs and may still go out in an emergency; else None. A past publication recorded
+    afterwards (published_at) is a record of what happened, not a decision: it needs none."""
+    if step.name == "request_changes":
+        if not note.strip():
+            raise WorkflowError("Say what needs to change: the writer reads your note.")
+        return clearance.check_answer(release, user, sign_off)
+    if step.to_status != Status.PUBLISHED or published_at is not None:
+        return None
+    release.published_without_clearance = False
+    return _UNCLEARED if clearance.missing(release) else None
+
+
+def _emergency(release, user, reason, note):
+    missing = clearance.missing(release)
+    if not reason.strip():
+        raise WorkflowError(clearance.missing_sentence(missing))
+    if not clearance.may_publish_uncleared(user, release):
+        raise WorkflowError(
+            f"{clearance.missing_sentence(missing)} Only an Administrator, or a Publisher where "
+            "the route allows it, may publish before clearance is complete."
+        )
+    release.published_without_clearance = True
+    still_open = ", ".join(place.name for place in missing)
+    return f"Published without full clearance: {reason.strip()} Still open: {still_open}. {note}"
+
+
+def clear(release, user, sign_off=None, *, note="", seen_version=None):
+    """Give `sign_off` (None: the second reader's, where no route applies) on the release's
+    current text. The state does not change: publishing is a Publisher's step."""
+    with transaction.atomic():
+        release = _locked(release, seen_version)
+        place = clearance.check_answer(release, user, sign_off)
+        given = clearance.record(release, user, place, SignOff.Decision.CLEARED, note)
+        clearance_notices.stage_opened(release)  # the next stage, once this one is complete
+        return given
 
 
 def publish_due(now=None):

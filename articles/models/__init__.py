@@ -5,6 +5,13 @@ articles/states.py; these modules hold models and their querysets only.
 """
 
 from articles.models.changes import PublicChange, PublicChangeCounter
+from articles.models.clearance import (
+    ClearanceReminder,
+    ClearanceRoute,
+    FactCheck,
+    RequiredSignOff,
+    SignOff,
+)
 from articles.models.offices import Office, SocialLink
 
 # new_image_key and new_preview_token are named by migrations from here.
@@ -20,7 +27,10 @@ from articles.models.releases import Release
 
 __all__ = [
     "AuditEntry",
+    "ClearanceReminder",
+    "ClearanceRoute",
     "Correction",
+    "FactCheck",
     "Image",
     "Office",
     "PreviewLink",
@@ -28,6 +38,8 @@ __all__ = [
     "PublicChangeCounter",
     "Release",
     "ReleaseNumberCounter",
+    "RequiredSignOff",
+    "SignOff",
     "SocialLink",
     "new_image_key",
     "new_preview_token",

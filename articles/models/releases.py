@@ -6,6 +6,8 @@ the workflow (ReleasePublication), the bookkeeping that keeps work from being lo
 (ReleaseRecord), and its text (Release itself).
 """
 
+import hashlib
+import json
 import re
 import uuid
 
@@ -91,6 +93,18 @@ class ReleasePublication(models.Model):
         editable=False,
         help_text="When publish_due ran the going-live steps; empty until then.",
     )
+    review_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was last submitted for review: its clearance's first stage opened.",
+    )
+    published_without_clearance = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Published in an emergency before every sign-off was in; the rest are a "
+        "review after the fact.",
+    )
 
     class Meta:
         abstract = True
@@ -136,14 +150,50 @@ class ReleaseRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # What clearance binds a sign-off to (articles/models/clearance.py): the cleared fields'
+    # fingerprint, and who changed them last (who may therefore not clear them).
+    text_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    text_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True
 
+    # What a reviewer clears. A change to anything else (tags, featured, expiry, the alert)
+    # leaves a sign-off standing.
+    CLEARED_FIELDS = ("title", "summary", "dateline", "lead_image_id", "body")
+
+    def cleared_text(self):
+        return {name: getattr(self, name) for name in self.CLEARED_FIELDS}
+
+    @staticmethod
+    def fingerprint(text):
+        return hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
+
+    def note_text_change(self):
+        """Before a save: a new fingerprint, and who changed the text, when it changed (the
+        saved release's `text_changed` then tells clearance to void what was cleared)."""
+        text_fingerprint = self.fingerprint(self.cleared_text())
+        self.text_changed = text_fingerprint != self.text_fingerprint
+        if self.text_changed:
+            self.text_fingerprint = text_fingerprint
+            self.text_changed_by = self.updated_by or self.created_by
+
 
 # Workflow bookkeeping is left out: a recovered release starts its lock count and going-live
 # steps afresh.
-@reversion.register(exclude=["lock_version", "went_live_at"])
+@reversion.register(
+    exclude=[
+        "lock_version", "went_live_at", "text_fingerprint", "text_changed_by",
+        "published_without_clearance", "review_started_at",
+    ]
+)  # fmt: skip
 class Release(ReleasePublication, ReleaseRecord):
     class Kind(models.TextChoices):
         NEWS_ARTICLE = "news", "News article"
@@ -203,6 +253,8 @@ class Release(ReleasePublication, ReleaseRecord):
         ordering = ["-publish_at", "-id"]
         permissions = [
             ("publish_release", "Can publish, schedule, withdraw and correct releases"),
+            ("clear_release", "Can clear releases (give a sign-off) or ask for changes"),
+            ("publish_uncleared", "Can publish in an emergency, before clearance is complete"),
         ]
         # Cover the live filter (status, publish time, expiry) and both orderings, so lists,
         # counts and deep pages read the index instead of the rows.
@@ -250,6 +302,7 @@ class Release(ReleasePublication, ReleaseRecord):
         if self.status == Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         self.lock_version += 1
+        self.note_text_change()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Release
-from articles.roles import PUBLISHER, WRITER
+from articles.roles import PUBLISHER, REVIEWER, WRITER
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
 from tests.editorial.release_states import PAGE_STATES, Newsroom
 
@@ -62,6 +62,14 @@ def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
     assert release.body == (
         "<p>Crews will start dredging the main channel on Monday. Work lasts a week.</p>"
     )
+
+    # A second person clears it: nothing goes out on the writer's word alone.
+    reviewer = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    watch_for_csp_violations(reviewer, violations)
+    log_in(reviewer, live_server, REVIEWER)
+    reviewer.goto(live_server.url + f"/admin/articles/release/{release.pk}/change/")
+    reviewer.get_by_role("button", name="Clear this version").click()
+    assert "cleared this version" in reviewer.locator(".messagelist").inner_text()
 
     publisher = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     watch_for_csp_violations(publisher, violations)

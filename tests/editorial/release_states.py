@@ -11,15 +11,20 @@ from django.utils.text import slugify
 
 from articles.editorial.workflow import STEPS
 from articles.models import Release
-from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from articles.states import State
 from tests.editorial.release_form import ADD_URL
+from tests.subscriptions.pages import form_defaults
 
 # Every state of a release's page, and who opens it: the publisher, except for a deleted
 # release, which only an administrator sees.
 PAGE_STATES = {
     "draft": PUBLISHER,
     "in-review": PUBLISHER,
+    "in-review-for-reviewer": REVIEWER,
+    "cleared": PUBLISHER,
+    "changes-requested": WRITER,
+    "published-uncleared": PUBLISHER,
     "scheduled": PUBLISHER,
     "live": PUBLISHER,
     "live-corrected": PUBLISHER,
@@ -29,6 +34,8 @@ PAGE_STATES = {
 }
 EXPECTED = {
     "draft": State.DRAFT, "in-review": State.IN_REVIEW, "scheduled": State.SCHEDULED,
+    "in-review-for-reviewer": State.IN_REVIEW, "cleared": State.IN_REVIEW,
+    "changes-requested": State.DRAFT, "published-uncleared": State.LIVE,
     "live": State.LIVE, "live-corrected": State.LIVE, "expired": State.EXPIRED,
     "withdrawn": State.WITHDRAWN, "deleted": State.DELETED,
 }  # fmt: skip
@@ -65,6 +72,17 @@ class Newsroom:
         messages = [str(m) for m in response.context["messages"]]
         assert any(m.startswith(STEPS[step].label) for m in messages), messages
 
+    def answer(self, role, release, answer="clear", note=""):
+        """A reviewer's answer through the release page's Clearance form, as it is served."""
+        url = f"/admin/articles/release/{release.pk}/change/"
+        action, data = form_defaults(self.clients[role].get(url), "clearance")
+        data |= {"answer": answer, "note": note}
+        response = self.clients[role].post(action, data, follow=True)
+        messages = [str(m) for m in response.context["messages"]]
+        assert any("cleared this version" in m or "changes requested" in m for m in messages), (
+            messages
+        )
+
     def correct(self, role, release, text):
         release.refresh_from_db()
         url = f"/admin/articles/release/{release.pk}/correct/"
@@ -79,11 +97,19 @@ class Newsroom:
             # Written and published two days ago, with an expiry that has passed since.
             with time_machine.travel(now - datetime.timedelta(days=2)):
                 release = self.write(PUBLISHER, office, title, now - datetime.timedelta(days=1))
+                self.step(PUBLISHER, release, "submit")
+                self.answer(REVIEWER, release)
                 self.step(PUBLISHER, release, "publish")
         else:
             release = self.write(WRITER, office, title)
-        if state in {"in-review", "scheduled", "live", "live-corrected", "withdrawn"}:
+        if state not in {"draft", "expired", "deleted"}:
             self.step(WRITER, release, "submit")
+        if state in {"cleared", "scheduled", "live", "live-corrected", "withdrawn"}:
+            self.answer(REVIEWER, release)
+        if state == "changes-requested":
+            self.answer(REVIEWER, release, "changes", "The second quote needs its source.")
+        if state == "published-uncleared":
+            self.step(ADMINISTRATOR, release, "publish", emergency_reason="The storm is here.")
         if state == "scheduled":
             when = timezone.localtime(now + datetime.timedelta(days=1))
             self.step(PUBLISHER, release, "schedule", when=f"{when:%Y-%m-%dT%H:%M}")

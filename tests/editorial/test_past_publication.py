@@ -12,7 +12,7 @@ from articles.models import Release
 from articles.roles import PUBLISHER, WRITER
 from articles.signals import release_went_live
 from articles.states import State
-from tests.support import NOW, local
+from tests.support import NOW, cleared, local
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_a_past_publication_time_is_for_publishing_by_a_publisher_only(
 def test_the_admins_publish_button_publishes_now_whatever_time_is_posted(
     client, make_release, people
 ):
-    release = make_release(status="review", publish_at=None)
+    release = cleared(make_release(status="review", publish_at=None))
     client.force_login(people[PUBLISHER])
     with time_machine.travel(NOW, tick=False):
         client.post(

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
+from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from tests.editorial.release_states import PAGE_STATES, Newsroom
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def release_pages(people, office, state):
     release = newsroom.release_in(state, office)
     url = f"/admin/articles/release/{release.pk}/change/"
     pages = []
-    for role in [WRITER, PUBLISHER, ADMINISTRATOR]:
+    for role in [WRITER, REVIEWER, PUBLISHER, ADMINISTRATOR]:
         response = newsroom.clients[role].get(url)
         if response.status_code == 403:  # a deleted release is an administrator's alone
             continue

@@ -13,7 +13,7 @@ from articles.models import Correction
 from articles.roles import PUBLISHER, WRITER
 from articles.states import State
 from tests.editorial.release_form import change_url, form_data
-from tests.support import NOW, OFFICE_TZ
+from tests.support import NOW, OFFICE_TZ, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def seen_version(client, release):
 
 
 def test_publisher_schedules_in_office_time_through_the_admin(client, make_release, people):
-    release = make_release("To schedule", status="review", publish_at=None)
+    release = cleared(make_release("To schedule", status="review", publish_at=None))
     client.force_login(people[PUBLISHER])
     page = client.get(change_url(release))
     assert "Schedule" in page.text and "America/New_York" in page.text
@@ -71,7 +71,8 @@ def test_publishing_text_changed_since_the_publisher_read_it_is_refused(
     assert release.state == State.IN_REVIEW and release.title == "Unreviewed headline"
     assert not release.audit_entries.exists()
 
-    # Having read the new text, the publisher can publish it.
+    # Once the new text is cleared and read, the publisher can publish it.
+    cleared(release)
     seen = seen_version(client, release)
     client.post(
         f"/admin/articles/release/{release.pk}/workflow/", {"step": "publish", "version": seen}
@@ -87,7 +88,7 @@ def test_a_correction_on_an_out_of_date_page_is_refused(client, make_release, pe
     client.force_login(people[PUBLISHER])
     seen = seen_version(client, release)
     take_step(release, "withdraw", people[PUBLISHER])
-    take_step(release, "publish", people[PUBLISHER])
+    take_step(cleared(release), "publish", people[PUBLISHER])
     response = client.post(
         f"/admin/articles/release/{release.pk}/correct/",
         {"text": "An earlier version misstated the date.", "version": seen},

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from reversion.models import Version
 
 from articles.editorial.previews import create_preview_link
-from articles.editorial.workflow import take_step
+from articles.editorial.workflow import clear, take_step
 from articles.models import (
     AuditEntry,
     Correction,
@@ -26,6 +27,7 @@ from articles.models import (
     PublicChange,
     PublicChangeCounter,
     Release,
+    SignOff,
 )
 from tests.support import NOT_LIVE, NOW, crawl
 
@@ -44,6 +46,7 @@ def _site(make_release, library_image, admin_user):
     Correction.objects.create(release=live, text="An earlier version gave the wrong date.")
     draft = make_release("Shared with legal", status="draft", tags=["harbors"])
     take_step(draft, "submit", admin_user)
+    clear(draft, User.objects.create_user("legal", is_superuser=True), note="Cleared for legal.")
     link = create_preview_link(draft, admin_user, note="Legal review", hours=2)
     return live, draft, link
 
@@ -67,6 +70,9 @@ def _records():
             AuditEntry.objects.values_list("release_id", "action", "from_state", "to_state")
         ),
         "photos": sorted(Image.objects.values_list("key", "alt_text", "width", "height")),
+        "clearance": sorted(
+            SignOff.objects.values_list("release_id", "name", "user__username", "fingerprint")
+        ),
     }
 
 

@@ -258,6 +258,7 @@ def test_the_access_log_writes_addresses_that_are_credentials_without_their_toke
         f"/subscribe/confirm/{secret}/",
         f"/preview/{secret}/",
         f"/embargoed/{secret}/",
+        f"/fact-check/{secret}/",
     ]
     for path in paths:
         _get(site, path, headers={"Referer": f"https://localhost/subscriptions/{secret}/"})
@@ -275,7 +276,7 @@ def test_the_access_log_hides_the_tokens_the_app_hides():
     from pressoffice.scrubbing import TOKEN_PREFIXES
 
     site = (DEPLOY / "nginx" / "pressoffice.conf").read_text()
-    maps = re.findall(r"/\(\?:([a-z/|]+)\)/", site)
+    maps = re.findall(r"/\(\?:([a-z/|-]+)\)/", site)
     assert len(maps) == 2, "the request and the referer maps"
     for alternatives in maps:
         assert sorted(alternatives.split("|")) == sorted(TOKEN_PREFIXES)

@@ -37,11 +37,14 @@ from django.utils import timezone
 from articles.models import Office, Release
 office = Office.objects.create(name="Office of Public Affairs", is_default=True)
 get_user_model().objects.create_superuser("chief", "chief@example.gov", "pw-chief-publisher")
+from django.contrib.auth.models import Group
+second = get_user_model().objects.create_user("second", password="pw-second-reader", is_staff=True)
+second.groups.add(Group.objects.get(name="Reviewer"))
 now = timezone.now()
 for n, (title, status) in enumerate([
     ("Old news stays", "published"), ("To be withdrawn", "published"),
-    ("To be corrected", "published"), ("Draft to publish", "draft"),
-    ("Draft to schedule", "draft"),
+    ("To be corrected", "published"), ("Draft to publish", "review"),
+    ("Draft to schedule", "review"),
 ]):
     publish_at = now - timedelta(hours=n + 1) if status == "published" else None
     Release.objects.create(title=title, status=status, office=office, dateline="WASHINGTON",
@@ -118,8 +121,8 @@ class Staff:
     """A signed-in Publisher's browser, minus the browser: cookies kept whatever their flags
     (the servers run plain HTTP on loopback) and the CSRF token sent back."""
 
-    def __init__(self, base):
-        self.base = base
+    def __init__(self, base, login=("chief", "pw-chief-publisher")):
+        self.base, self.login = base, login
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(_LoopbackCookies(self.jar))
 
@@ -141,19 +144,31 @@ class Staff:
 
     def sign_in(self):
         self.get("/accounts/login/")
-        self.post("/accounts/login/", {"login": "chief", "password": "pw-chief-publisher"})
+        self.post("/accounts/login/", dict(zip(["login", "password"], self.login, strict=True)))
         assert "Sign out everywhere" in self.get("/admin/")
 
-    def release(self, title):
+    def page(self, title):
         listing = self.get(f"{ADMIN}/?q={urllib.parse.quote(title)}")
         pk = int(re.search(rf'href="{ADMIN}/(\d+)/change/[^"]*">{re.escape(title)}', listing)[1])
-        page = self.get(f"{ADMIN}/{pk}/change/")
+        return pk, self.get(f"{ADMIN}/{pk}/change/")
+
+    def release(self, title):
+        pk, page = self.page(title)
         version = re.search(r'name="version" value="(\d+)"', page)[1]
         return pk, version
 
     def step(self, title, step, **fields):
         pk, version = self.release(title)
         return self.post(f"{ADMIN}/{pk}/workflow/", {"step": step, "version": version, **fields})
+
+    def clear(self, title):
+        """A second reader's sign-off, unless the text is cleared already (an earlier test of
+        this module's servers cleared it): nothing is published on one person's word."""
+        pk, page = self.page(title)
+        if "clearance-form" in page:
+            version = re.search(r'name="version" value="(\d+)"', page)[1]
+            fields = {"sign_off": "second-reader", "answer": "clear", "version": version}
+            self.post(f"{ADMIN}/{pk}/clearance/", fields)
 
     def correct(self, title, text):
         pk, version = self.release(title)
@@ -207,6 +222,10 @@ def test_what_a_publisher_does_on_one_server_readers_get_from_the_other_within_a
     a, b = servers()
     publisher = Staff(a.url)
     publisher.sign_in()
+    reviewer = Staff(b.url, login=("second", "pw-second-reader"))
+    reviewer.sign_in()
+    reviewer.clear("Draft to publish")
+    reviewer.clear("Draft to schedule")
     corrected = detail_path(b.url, "To be corrected")
     withdrawn = detail_path(b.url, "To be withdrawn")
     for path in ("/news/", corrected, withdrawn, "/news/feed/"):
@@ -245,6 +264,9 @@ def test_with_redis_paused_or_killed_both_servers_answer_and_caching_resumes(ser
         a, b = servers(REDIS_URL=redis.url)
         publisher = Staff(a.url)
         publisher.sign_in()
+        reviewer = Staff(a.url, login=("second", "pw-second-reader"))
+        reviewer.sign_in()
+        reviewer.clear("Draft to publish")
         fetch(a.url, "/news/")
         _, _, headers, normal = fetch(b.url, "/news/")
         assert headers["X-Page-Cache"] == "hit"  # shared: a's render serves b

@@ -219,7 +219,9 @@ def test_every_address_with_a_token_is_one_the_scrubber_knows():
     from pressoffice.scrubbing import scrub
 
     routes = list(_tokenised_routes())
-    assert {"/unsubscribe/", "/preview/", "/embargoed/"} <= {r[: r.index(SECRET)] for r in routes}
+    assert {"/unsubscribe/", "/preview/", "/embargoed/", "/fact-check/"} <= {
+        r[: r.index(SECRET)] for r in routes
+    }
     for route in routes:
         for written in (route, f"GET {route} HTTP/1.1", f"https://news.example.gov{route}?x=1",
                         f"<WSGIRequest: GET '{route}'>", f"next={route}"):  # fmt: skip

@@ -36,6 +36,7 @@ NEEDS_A_SECRET = {
     "subscriptions:manage",
     "subscriptions:unsubscribe",
     "subscriptions:embargoed",  # a press contact's link (tests/subscriptions/test_press.py)
+    "fact_check",  # an outside fact-checker's link (tests/editorial/test_fact_checks.py)
 }
 # Endpoints that only take reports in and show nothing (tested in tests/test_headers.py).
 SHOWS_NOTHING = {"csp_report"}

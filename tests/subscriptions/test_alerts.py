@@ -12,6 +12,7 @@ from taggit.models import Tag
 from articles.editorial.workflow import publish_due, take_step
 from articles.states import Status
 from subscriptions.models import Alert, Delivery, Subscriber
+from tests.support import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def publish(make_release, publisher, django_capture_on_commit_callbacks):
     def run(tags=(), **fields):
         release = make_release(status=Status.DRAFT, publish_at=None, tags=tags, **fields)
         with django_capture_on_commit_callbacks(execute=True):
-            take_step(release, "publish", publisher)
+            take_step(cleared(release), "publish", publisher)
         return release
 
     return run
@@ -106,7 +107,7 @@ def test_a_scheduled_release_alerts_at_its_minute_exactly_once(
 ):
     release = make_release(status=Status.DRAFT, publish_at=None)
     minute = timezone.now() + timedelta(hours=2)
-    take_step(release, "schedule", publisher, when=minute)
+    take_step(cleared(release), "schedule", publisher, when=minute)
     deliver()
     assert smtp.messages == []  # embargoed: nothing before its minute
     with time_machine.travel(minute + timedelta(seconds=5)):
@@ -236,7 +237,9 @@ def test_an_alert_lost_between_the_commit_and_the_queue_is_found_by_the_sweep(
     """Publishing commits, then queues the alert after the commit; a process that dies between
     the two leaves a live release with no alert, which the worker's sweep queues."""
     release = make_release(status=Status.DRAFT, publish_at=None)
-    take_step(release, "publish", publisher)  # the on-commit hook never runs inside this test
+    take_step(
+        cleared(release), "publish", publisher
+    )  # the on-commit hook never runs inside this test
     assert not Alert.objects.exists()
     deliver()
     assert Alert.objects.filter(release=release).exists()

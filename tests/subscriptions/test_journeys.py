@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.states import Status
+from articles.states import State, Status
 from subscriptions.models import PressContact, PressList
 from tests.subscriptions.pages import form_defaults
+from tests.support import second_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,14 @@ def step_in_admin(client, django_capture_on_commit_callbacks):
     pressed with the page's defaults (and a time typed in, for Schedule)."""
 
     def press(user, release, step, **fields):
+        if step in {"publish", "schedule"} and release.state == State.DRAFT:
+            press(user, release, "submit")
+        if step in {"publish", "schedule"}:
+            # A second reader clears it first, with the Clearance form's own defaults.
+            client.force_login(second_reader())
+            page = client.get(f"/admin/articles/release/{release.pk}/change/")
+            action, data = form_defaults(page, containing="clearance-form")
+            assert client.post(action, {**data, "answer": "clear"}).status_code == 302
         client.force_login(user)
         page = client.get(f"/admin/articles/release/{release.pk}/change/")
         action, data = form_defaults(page, containing="workflow-form")

@@ -13,6 +13,7 @@ from articles.editorial.workflow import take_step
 from articles.states import Status
 from subscriptions.models import Subscriber
 from tests.subscriptions.pages import form_defaults
+from tests.support import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def alert_links(subscriber, make_release, publisher, smtp, deliver,
     def make():
         release = make_release(status=Status.DRAFT, publish_at=None)
         with django_capture_on_commit_callbacks(execute=True):
-            take_step(release, "publish", publisher)
+            take_step(cleared(release), "publish", publisher)
         deliver()
         return links_in(smtp.to("reader@example.org")[-1])
 

@@ -14,6 +14,7 @@ from articles.models import AuditEntry
 from articles.states import Status
 from subscriptions.models import PressContact, PressDelivery, PressList, PressMailing
 from subscriptions.press.embargo import send_under_embargo
+from tests.support import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def scheduled(make_release, publisher, django_capture_on_commit_callbacks):
                                title="Navy commissions a ship",
                                body="<p>The ship joins the fleet.</p><p>“We are ready,” "
                                     "the Secretary said.</p>")  # fmt: skip
-        return take_step(release, "schedule", publisher, when=MINUTE)
+        return take_step(cleared(release), "schedule", publisher, when=MINUTE)
 
 
 def before(delta=timedelta(hours=3)):
@@ -124,7 +125,7 @@ def test_a_rescheduled_release_tells_everyone_who_got_it(
         send_under_embargo(scheduled, [corps["pentagon"]], publisher)
         deliver()
         with django_capture_on_commit_callbacks(execute=True):
-            take_step(scheduled, "schedule", publisher, when=later)
+            take_step(cleared(scheduled), "schedule", publisher, when=later)
         deliver()
     notices = [m for m in smtp.messages if "MOVED" in m["Subject"]]
     assert sorted(m["To"] for m in notices) == ["ada@press.example", "ben@press.example"]
@@ -213,7 +214,7 @@ def test_a_copy_queued_before_a_withdrawal_never_goes_after_the_release_is_sched
         capture = django_capture_on_commit_callbacks(execute=hear_of_it)
         with capture:
             take_step(scheduled, "withdraw", publisher)
-            again = take_step(scheduled, "schedule", publisher, when=later)
+            again = take_step(cleared(scheduled), "schedule", publisher, when=later)
     assert again.publish_at == later
     with before(timedelta(minutes=30)):
         deliver()
@@ -229,7 +230,7 @@ def test_a_copy_waiting_when_the_release_moves_says_the_new_minute(
         send_under_embargo(scheduled, [corps["wires"]], publisher,
                            send_at=MINUTE - timedelta(hours=1))  # fmt: skip
         with django_capture_on_commit_callbacks(execute=True):
-            take_step(scheduled, "schedule", publisher, when=later)
+            take_step(cleared(scheduled), "schedule", publisher, when=later)
     with before(timedelta(minutes=30)):
         deliver()
     assert {m["Subject"] for m in smtp.messages} == {
@@ -249,7 +250,7 @@ def test_personal_links_end_with_a_withdrawal_and_stay_ended_when_it_is_schedule
             withdrawn = take_step(scheduled, "withdraw", publisher)
             withdrawn.title = "A new headline, not for the old list"
             withdrawn.save()
-            take_step(withdrawn, "schedule", publisher, when=MINUTE + timedelta(days=2))
+            take_step(cleared(withdrawn), "schedule", publisher, when=MINUTE + timedelta(days=2))
         assert client.get(link).status_code == 404
 
 

@@ -14,6 +14,7 @@ from subscriptions.press.embargo import send_under_embargo
 from subscriptions.readers import alerts
 from subscriptions.sending.worker import Worker
 from tests.subscriptions.pages import form_defaults
+from tests.support import cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def readers(subscriber):
 
 def publish(release, publisher, capture):
     with capture(execute=True):
-        take_step(release, "publish", publisher)
+        take_step(cleared(release), "publish", publisher)
     return release
 
 
@@ -85,7 +86,9 @@ def test_a_message_that_cannot_be_built_fails_alone_and_everything_else_goes(
     press = PressList.objects.create(name="Wire services")
     press.contacts.add(PressContact.objects.create(name="Ada", email="ada@press.example"))
     upcoming = make_release(status=Status.DRAFT, publish_at=None, title="Upcoming")
-    upcoming = take_step(upcoming, "schedule", publisher, when=timezone.now() + timedelta(days=1))
+    upcoming = take_step(
+        cleared(upcoming), "schedule", publisher, when=timezone.now() + timedelta(days=1)
+    )
     send_under_embargo(upcoming, [press], publisher)
 
     deliver()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.editorial.workflow import take_step
 from articles.states import Status
 from subscriptions.models import Alert, Delivery, Subscriber
+from tests.support import cleared
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +27,7 @@ def many_subscribers(count):
 
 def publish_now(make_release, publisher):
     release = make_release(status=Status.DRAFT, publish_at=None)
-    take_step(release, "publish", publisher)  # autocommit: the signal fires at once
+    take_step(cleared(release), "publish", publisher)  # autocommit: the signal fires at once
     return release
 
 

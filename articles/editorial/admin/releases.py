@@ -1,7 +1,7 @@
 """The editors' main tool: the release list (states, filters, search) and the release form.
 
-Workflow steps, previews, share links, corrections and revisions add their own views to the
-release page: see steps.py, sharing.py and revisions.py beside this file.
+Workflow steps, clearance, previews, share links, corrections and revisions add their own views
+to the release page: see steps.py, clearance.py, sharing.py and revisions.py beside this file.
 """
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from articles.editorial.accessibility import AccessibleAdminMixin
+from articles.editorial.admin.clearance import ClearanceMixin, WaitingForMyClearance
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
@@ -78,12 +79,17 @@ FIRST_SAVE_HELP = (
 
 @admin.register(Release)
 class ReleaseAdmin(
-    AccessibleAdminMixin, WorkflowStepsMixin, SharingMixin, RevisionsMixin, VersionAdmin
+    AccessibleAdminMixin,
+    WorkflowStepsMixin,
+    ClearanceMixin,
+    SharingMixin,
+    RevisionsMixin,
+    VersionAdmin,
 ):
     form = ReleaseAdminForm
     list_display = ["title", "state_display", "publish_time", "kind", "office", "tag_names"]
     list_display_links = ["title"]
-    list_filter = [StateFilter, "kind", "office", TagFilter, "featured"]
+    list_filter = [StateFilter, WaitingForMyClearance, "kind", "office", TagFilter, "featured"]
     list_select_related = ["office"]
     search_fields = ["title", "summary", "body", "release_number"]
     date_hierarchy = "publish_at"

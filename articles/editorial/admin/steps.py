@@ -52,6 +52,7 @@ class WorkflowStepsMixin(ReleaseViewsBase):
         done, _ = self.attempt(
             request, step.permission, take_step, release, data["step"], request.user,
             note=data["note"], when=data["when"], seen_version=data["version"],
+            emergency_reason=data["emergency_reason"],
         )  # fmt: skip
         if not done:
             return self.back_to(release)

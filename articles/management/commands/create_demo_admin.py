@@ -13,17 +13,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from articles.roles import PUBLISHER, WRITER, ensure_roles
+from articles.roles import PUBLISHER, REVIEWER, WRITER, ensure_roles
 
 DEMO_ACCOUNTS = [
     ("admin", None),  # superuser
     ("publisher", PUBLISHER),
+    ("reviewer", REVIEWER),  # clears releases (seed_demo puts them in Legal)
     ("writer", WRITER),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts admin, publisher and writer with random passwords, once."
+    help = "Create demo accounts admin, publisher, reviewer and writer with random passwords, once."
 
     def handle(self, *args, **options):
         ensure_roles()

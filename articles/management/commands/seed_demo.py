@@ -7,6 +7,7 @@ import math
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -15,12 +16,13 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.editorial.workflow import add_correction, save_with_revision, take_step
+from articles.editorial import clearance
+from articles.editorial.workflow import add_correction, clear, save_with_revision, take_step
 from articles.errors import WorkflowError
 from articles.management.commands.create_demo_admin import DEMO_ACCOUNTS
-from articles.models import Image, Office, Release, SocialLink
+from articles.models import ClearanceRoute, Image, Office, Release, SocialLink
 from articles.photos.uploads import clean_upload, store_image
-from articles.roles import PUBLISHER, WRITER
+from articles.roles import PUBLISHER, REVIEWER, WRITER
 from articles.states import State
 from articles.text import paragraphs_to_html
 
@@ -205,9 +207,10 @@ def routine_releases():
 
 class Command(BaseCommand):
     help = (
-        "Load demo content: an office, its social links, releases in every state and seven "
-        "months of routine ones, each written by the demo writer and taken through the "
-        "workflow's steps by the demo publisher (demo accounts are created if missing)."
+        "Load demo content: an office, its social links, a clearance route, releases in every "
+        "state and seven months of routine ones, each written by the demo writer, cleared by "
+        "the demo reviewer and taken through the workflow's steps by the demo publisher (demo "
+        "accounts are created if missing)."
     )
 
     def handle(self, *args, **options):
@@ -223,9 +226,11 @@ class Command(BaseCommand):
         )
 
     def _demo_people(self):
-        """The demo writer and publisher (create_demo_admin's accounts, made now if missing, so
-        their passwords are shown once as usual)."""
-        names = {role: name for name, role in DEMO_ACCOUNTS if role in {WRITER, PUBLISHER}}
+        """The demo writer, reviewer and publisher (create_demo_admin's accounts, made now if
+        missing, so their passwords are shown once as usual)."""
+        names = {
+            role: name for name, role in DEMO_ACCOUNTS if role in {WRITER, REVIEWER, PUBLISHER}
+        }
         User = get_user_model()
         if User.objects.filter(username__in=names.values()).count() < len(names):
             call_command("create_demo_admin", stdout=self.stdout)
@@ -240,6 +245,7 @@ class Command(BaseCommand):
             SocialLink.objects.get_or_create(
                 platform=platform, url=url, defaults={"order": order * 10}
             )
+        demo_route(people[REVIEWER])
 
         now = timezone.now().replace(second=0, microsecond=0)
         rows = RELEASES + routine_releases()
@@ -252,16 +258,29 @@ class Command(BaseCommand):
         for row in new:
             publish_at = None if row.days is None else now + datetime.timedelta(days=row.days)
             try:
-                tell(row, office, publish_at, people[WRITER], people[PUBLISHER])
+                tell(row, office, publish_at, people)
             except WorkflowError as error:
                 raise WorkflowError(f"“{row.title}”: {error}") from error
         return len(new), len(rows)
 
 
-def tell(row, office, publish_at, writer, publisher):
+def demo_route(reviewer):
+    """Press releases need Legal's sign-off; the demo reviewer is Legal. Other kinds need a
+    second reader, as everywhere."""
+    legal, _ = Group.objects.get_or_create(name="Legal")
+    reviewer.groups.add(legal)
+    route, created = ClearanceRoute.objects.get_or_create(
+        name="Press releases", defaults={"kind": Release.Kind.PRESS_RELEASE}
+    )
+    if created:
+        route.required.create(stage=1, name="Legal", group=legal, due_hours=4)
+
+
+def tell(row, office, publish_at, people):
     """Bring one demo release to its row's state the way the newsroom would: the writer writes
-    and submits it, the publisher publishes (at its past time), schedules, corrects or
-    withdraws it."""
+    and submits it, the reviewer clears it, the publisher publishes (at its past time),
+    schedules, corrects or withdraws it."""
+    writer, reviewer, publisher = people[WRITER], people[REVIEWER], people[PUBLISHER]
     release = Release(
         kind=row.kind, title=row.title, dateline=row.dateline, office=office,
         body=paragraphs_to_html(row.paragraphs), created_by=writer, updated_by=writer,
@@ -274,6 +293,8 @@ def tell(row, office, publish_at, writer, publisher):
     release = take_step(release, "submit", writer)
     if row.state == State.IN_REVIEW:
         return
+    for place in clearance.missing(release):
+        clear(release, reviewer, place.required, note="Cleared.")
     featured = row.days == -1
     if featured or row.state in EXPIRES_AFTER_DAYS:
         if row.state in EXPIRES_AFTER_DAYS:

@@ -1,0 +1,268 @@
+"""Clearance: the rules for who signs off on a release's exact text before it may go out.
+
+- A release takes its route (articles/models/clearance.py): the sign-offs of stage 1 at once,
+  then stage 2's, and so on. Where no route applies, one person other than its writers must
+  still clear it: nothing goes out on one person's word.
+- A sign-off holds only while the text it cleared is the release's text (the fingerprint of
+  Release.CLEARED_FIELDS). An edit voids it, and a scheduled release goes back to review.
+- Nobody clears their own writing: the release's creator and whoever changed its text last
+  are refused, whatever their groups.
+- Publish and Schedule need every sign-off to hold (workflow.take_step asks `missing`), unless
+  an Administrator, or a Publisher where the route allows it, publishes in an emergency with a
+  reason; the missing sign-offs then stay open as a review after the fact.
+
+The workflow's steps call these rules; nothing here changes a release's state by itself except
+`text_changed`, which sends an edited scheduled release back to review.
+"""
+
+import datetime
+import difflib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from articles.errors import WorkflowError
+from articles.models import AuditEntry, ClearanceRoute, Release, RequiredSignOff, SignOff
+from articles.roles import CLEAR_PERMISSION, OVERRIDE_PERMISSION, PUBLISH_PERMISSION
+from articles.states import State, Status
+
+# The name of the one sign-off a release needs where no route applies.
+SECOND_READER = "A second reader"
+
+
+@dataclass
+class Place:
+    """One sign-off a release needs now, and where it stands."""
+
+    name: str
+    required: RequiredSignOff | None
+    stage: int
+    given: SignOff | None  # the sign-off that holds it on the current text, if any
+    reached: bool  # every earlier stage holds
+    reached_at: datetime.datetime | None = None  # when its stage opened
+
+    @property
+    def holds(self):
+        return self.given is not None
+
+    @property
+    def due_at(self):
+        if self.required is None or self.reached_at is None or not self.reached:
+            return None
+        return working_hours_after(self.reached_at, self.required.due_hours)
+
+    def is_overdue(self, now=None):
+        return not self.holds and self.due_at is not None and self.due_at < (now or timezone.now())
+
+    @property
+    def status(self):
+        if self.holds:
+            return "Cleared"
+        return "Waiting" if self.reached else "After the stage before"
+
+
+def route_for(release):
+    return ClearanceRoute.objects.for_release(release)
+
+
+def standing(release):
+    """Every sign-off the release needs now, in order, with the ones that hold."""
+    route = route_for(release)
+    holding = {}
+    # An outside answer gives only the sign-off it was asked for; a second reader is a person
+    # in the newsroom.
+    gives = Q(decision=SignOff.Decision.CLEARED) | Q(
+        decision=SignOff.Decision.ACCURATE, required__isnull=False
+    )
+    for given in (
+        release.sign_offs.filter(gives, voided_at__isnull=True)
+        .filter(fingerprint=release.text_fingerprint)
+        .select_related("user")
+        .order_by("at")
+    ):
+        holding.setdefault(given.required_id, given)
+    if route is None:
+        return [Place(SECOND_READER, None, 1, holding.get(None), reached=True)]
+    places, reached, stage, stage_holds = [], True, None, True
+    opened, last_given = release.review_started_at, release.review_started_at
+    for required in route.required.all():
+        if required.stage != stage:
+            reached, stage, stage_holds = reached and stage_holds, required.stage, True
+            opened = last_given  # a stage opens when the last sign-off before it is given
+        given = holding.get(required.pk)
+        stage_holds = stage_holds and given is not None
+        if given is not None and (last_given is None or given.at > last_given):
+            last_given = given.at
+        places.append(Place(required.name, required, required.stage, given, reached, opened))
+    return places
+
+
+def working_hours_after(start, hours):
+    """The moment `hours` working hours after `start`: Monday to Friday, within
+    CLEARANCE_WORKDAY, in office time."""
+    opens, closes = settings.CLEARANCE_WORKDAY
+    moment, left = timezone.localtime(start), datetime.timedelta(hours=hours)
+    while True:
+        day_opens = moment.replace(hour=opens, minute=0, second=0, microsecond=0)
+        day_closes = moment.replace(hour=closes, minute=0, second=0, microsecond=0)
+        if moment.weekday() >= 5 or moment >= day_closes:
+            moment = (moment + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0)
+            continue
+        moment = max(moment, day_opens)
+        if left <= day_closes - moment:
+            return moment + left
+        left -= day_closes - moment
+        moment = day_closes
+
+
+def missing(release):
+    """The sign-offs that do not hold on the release's current text."""
+    return [place for place in standing(release) if not place.holds]
+
+
+def missing_sentence(places):
+    names = [place.name if place.required else "a second reader" for place in places]
+    return f"Not cleared yet: waiting for {', '.join(names)}."
+
+
+def writers(release):
+    """Who wrote the text as it stands: they may not clear it."""
+    return {pk for pk in (release.created_by_id, release.text_changed_by_id) if pk}
+
+
+def in_clearance(release):
+    """Reviewers answer a release in review, or one published before clearance was complete
+    (a review after the fact)."""
+    state = release.state
+    if state == State.IN_REVIEW:
+        return True
+    return release.published_without_clearance and state in {State.SCHEDULED, State.LIVE}
+
+
+def answerable(release, user):
+    """The places this user may answer now (the release page's Clear buttons)."""
+    if not user.has_perm(CLEAR_PERMISSION) or user.pk in writers(release):
+        return []
+    if not in_clearance(release):
+        return []
+    return [
+        place
+        for place in standing(release)
+        if not place.holds
+        and place.reached
+        and (place.required is None or place.required.may_be_given_by(user))
+    ]
+
+
+def check_answer(release, user, required):
+    """The Place `user` may answer for `required` (None: the second reader), or WorkflowError
+    saying why not."""
+    if not user.has_perm(CLEAR_PERMISSION):
+        raise WorkflowError("You do not have permission to clear releases.")
+    if user.pk in writers(release):
+        raise WorkflowError("Nobody can clear their own writing: ask someone else to read it.")
+    if not in_clearance(release):
+        raise WorkflowError(
+            f"A release that is {release.state.label.lower()} is not waiting for clearance."
+        )
+    for place in standing(release):
+        if (place.required and place.required.pk) != (required and required.pk):
+            continue
+        if place.holds:
+            raise WorkflowError(f"{place.name} has already cleared this version.")
+        if not place.reached:
+            raise WorkflowError(f"{place.name} comes after the stage before it has cleared.")
+        if place.required is not None and not place.required.may_be_given_by(user):
+            raise WorkflowError(f"You are not one of the people who give {place.name}.")
+        return place
+    raise WorkflowError("This sign-off is not on the release's route.")
+
+
+def record(release, user, place, decision, note):
+    """Write the answer and its audit entry; the caller holds the release's row lock."""
+    given = SignOff.objects.create(
+        release=release,
+        required=place.required,
+        name=place.name,
+        user=user,
+        decision=decision,
+        note=note.strip(),
+        version=release.lock_version,
+        fingerprint=release.text_fingerprint,
+        text=release.cleared_text(),
+    )
+    action = "Cleared" if decision == SignOff.Decision.CLEARED else "Changes requested"
+    AuditEntry.objects.record(release, user, f"{action}: {place.name}"[:40], note)
+    return given
+
+
+def may_publish_uncleared(user, release):
+    if user.has_perm(OVERRIDE_PERMISSION):
+        return True
+    route = route_for(release)
+    return bool(route and route.publishers_may_override and user.has_perm(PUBLISH_PERMISSION))
+
+
+def text_changed(release, user):
+    """After a save that changed the cleared text: void every sign-off on the old text (with
+    what changed), and send a scheduled release back to review. Returns the voided names."""
+    stale = list(
+        release.sign_offs.filter(decision__in=SignOff.GIVES, voided_at__isnull=True)
+        .exclude(fingerprint=release.text_fingerprint)
+        .order_by("at")
+    )
+    if not stale:
+        return []
+    now, text = timezone.now(), release.cleared_text()
+    for given in stale:
+        given.voided_at, given.voided_by = now, user
+        given.voided_diff = text_diff(given.text, text)
+        given.save(update_fields=["voided_at", "voided_by", "voided_diff"])
+    names = ", ".join(dict.fromkeys(given.name for given in stale))
+    AuditEntry.objects.record(release, user, "Sign-offs voided by an edit", names)
+    if release.state == State.SCHEDULED and not release.published_without_clearance:
+        Release.objects.filter(pk=release.pk).update(status=Status.IN_REVIEW)
+        release.status = Status.IN_REVIEW
+        AuditEntry.objects.record(
+            release, user, "Back to review", "The text changed after it was cleared.",
+            from_state=State.SCHEDULED, to_state=State.IN_REVIEW,
+        )  # fmt: skip
+    return [given.name for given in stale]
+
+
+def void_after_edit(sender, instance, raw=False, **kwargs):
+    """post_save receiver: every save that changes the cleared text, whoever makes it (the
+    admin, a restored revision, the importer), voids what was cleared before it."""
+    if not raw and getattr(instance, "text_changed", False):
+        text_changed(instance, instance.updated_by)
+
+
+def text_diff(before, after):
+    """What changed between two copies of the cleared fields, line by line, as plain text."""
+    lines = []
+    for name in Release.CLEARED_FIELDS:
+        old, new = _plain(before.get(name)), _plain(after.get(name))
+        if old != new:
+            diff = difflib.unified_diff(old, new, f"{name} (cleared)", f"{name} (now)", lineterm="")
+            lines.extend(diff)
+    return "\n".join(lines)
+
+
+def _plain(value):
+    text = "" if value is None else str(value)
+    return strip_tags(text.replace("</p>", "</p>\n")).splitlines()
+
+
+def waiting_for(user):
+    """Releases where this user may give a sign-off now (the release list's filter)."""
+    if not user.has_perm(CLEAR_PERMISSION):
+        return Release.objects.none()
+    candidates = Release.objects.filter(
+        Q(status=Status.IN_REVIEW) | Q(published_without_clearance=True)
+    ).exclude(Q(created_by=user) | Q(text_changed_by=user))
+    return candidates.filter(
+        pk__in=[release.pk for release in candidates if answerable(release, user)]
+    )
