@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag
 
         from articles import models
-        from articles.editorial.clearance import void_after_edit
+        from articles.editorial.clearance_notices import after_text_change
         from articles.pagecache import invalidation
         from articles.photos.uploads import delete_files_after_commit
         from articles.public.search_index import ensure_index_after_migrate
@@ -26,7 +26,9 @@ class ArticlesConfig(AppConfig):
         invalidation.connect()
 
         # An edit to cleared text voids the sign-offs on it (editorial/clearance.py).
-        post_save.connect(void_after_edit, sender=models.Release, dispatch_uid="clearance-void")
+        post_save.connect(
+            after_text_change, sender=models.Release, dispatch_uid="clearance-after-edit"
+        )
 
         # A deleted photo's files go with it.
         post_delete.connect(

@@ -84,15 +84,21 @@ def standing(release):
         .order_by("at")
     ):
         holding.setdefault(given.required_id, given)
-    if route is None:
-        return [Place(SECOND_READER, None, 1, holding.get(None), reached=True)]
+    needed = list(route.required.all()) if route else []
+    if not needed:
+        # No route, or one with no sign-offs yet: a second reader, as everywhere. A sign-off
+        # whose requirement was deleted since is not one.
+        given = holding.get(None)
+        given = given if given and given.name == SECOND_READER else None
+        return [Place(SECOND_READER, None, 1, given, reached=True)]
     places, reached, stage, stage_holds = [], True, None, True
     opened, last_given = release.review_started_at, release.review_started_at
-    for required in route.required.all():
+    for required in needed:
         if required.stage != stage:
             reached, stage, stage_holds = reached and stage_holds, required.stage, True
             opened = last_given  # a stage opens when the last sign-off before it is given
-        given = holding.get(required.pk)
+        # An outside answer may come before its stage opens: it counts from then on.
+        given = holding.get(required.pk) if reached else None
         stage_holds = stage_holds and given is not None
         if given is not None and (last_given is None or given.at > last_given):
             last_given = given.at
@@ -223,21 +229,32 @@ def text_changed(release, user):
         given.save(update_fields=["voided_at", "voided_by", "voided_diff"])
     names = ", ".join(dict.fromkeys(given.name for given in stale))
     AuditEntry.objects.record(release, user, "Sign-offs voided by an edit", names)
-    if release.state == State.SCHEDULED and not release.published_without_clearance:
-        Release.objects.filter(pk=release.pk).update(status=Status.IN_REVIEW)
-        release.status = Status.IN_REVIEW
+    state = release.state
+    if state == State.SCHEDULED and not release.published_without_clearance:
+        _reopen(release, status=Status.IN_REVIEW)
         AuditEntry.objects.record(
             release, user, "Back to review", "The text changed after it was cleared.",
             from_state=State.SCHEDULED, to_state=State.IN_REVIEW,
         )  # fmt: skip
+    elif state in {State.LIVE, State.SCHEDULED}:
+        # Public text (or text going out at its minute) changed after it was cleared: a
+        # correction cannot wait, but it is reviewed after the fact, like an emergency.
+        _reopen(release, published_without_clearance=True)
+        AuditEntry.objects.record(
+            release, user, "Review after the fact", "The text changed after it was cleared."
+        )
+    elif state == State.IN_REVIEW:
+        _reopen(release)
     return [given.name for given in stale]
 
 
-def void_after_edit(sender, instance, raw=False, **kwargs):
-    """post_save receiver: every save that changes the cleared text, whoever makes it (the
-    admin, a restored revision, the importer), voids what was cleared before it."""
-    if not raw and getattr(instance, "text_changed", False):
-        text_changed(instance, instance.updated_by)
+def _reopen(release, **fields):
+    """Clearance starts again on the new text, from its first stage, now (the receiver in
+    clearance_notices.py then tells the first stage's reviewers)."""
+    fields["review_started_at"] = timezone.now()
+    Release.objects.filter(pk=release.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(release, name, value)
 
 
 def text_diff(before, after):

@@ -19,11 +19,23 @@ from articles.models import ClearanceReminder, Release
 from articles.roles import CLEAR_PERMISSION
 
 
-def stage_opened(release):
-    """After a submit or a sign-off: queue a mail to whoever may now answer and was not told
-    of this text yet (the sign-offs of the stage that has just opened)."""
+def after_text_change(sender, instance, raw=False, **kwargs):
+    """post_save receiver: every save that changes the cleared text, whoever makes it (the
+    admin, a restored revision, the importer), voids what was cleared before it; where that
+    starts clearance again, the first stage's reviewers are told."""
+    if raw or not getattr(instance, "text_changed", False):
+        return
+    if clearance.text_changed(instance, instance.updated_by) and clearance.in_clearance(instance):
+        stage_opened(instance)
+
+
+def stage_opened(release, after_stage=0):
+    """After a submit, a sign-off or a reopened review: queue a mail to whoever may now answer
+    a sign-off of a stage after `after_stage` (a sign-off that completes stage 1 tells stage
+    2; the rest of stage 1 was told when it opened)."""
     waiting = [place.required.pk for place in clearance.standing(release)
-               if place.required and place.reached and not place.holds]  # fmt: skip
+               if place.required and place.reached and not place.holds
+               and place.stage > after_stage]  # fmt: skip
     if waiting:
         transaction.on_commit(
             lambda: tell_reviewers.enqueue(release.pk, release.text_fingerprint, waiting, False)

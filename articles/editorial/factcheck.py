@@ -49,6 +49,12 @@ def request_fact_check(release, user, email, *, question="", required=None, hour
         raise WorkflowError(f"A fact-check link lasts between 1 and {MAX_FACT_CHECK_HOURS} hours.")
     if required is not None and required not in outside_sign_offs(release):
         raise WorkflowError(f"An outside answer cannot give {required.name} on this route.")
+    if required is not None and user.pk in clearance.writers(release):
+        # Else a writer could send their own text to an address they read, and clear it.
+        raise WorkflowError(
+            "Nobody can clear their own writing: ask someone who did not write it to send "
+            "a request that gives a sign-off."
+        )
     check = FactCheck.objects.create(
         release=release, email=email, question=question.strip(), required=required,
         version=release.lock_version, fingerprint=release.text_fingerprint,
@@ -72,9 +78,11 @@ def revoke_fact_check(check, user):
 def answer_fact_check(check, answer, comments):
     """Record the one answer; a sign-off too where the route says so and the text is the same."""
     with transaction.atomic():
-        check = FactCheck.objects.select_for_update().get(pk=check.pk)
+        check = FactCheck.objects.select_for_update().select_related("release").get(pk=check.pk)
         if check.answered_at is not None:
             raise WorkflowError("This fact check has been answered already.")
+        if not check.is_usable() or check.release.state in TAKEN_DOWN:
+            raise WorkflowError("This fact-check link has ended.")
         check.answer, check.comments = answer, comments.strip()
         check.answered_at = timezone.now()
         check.save(update_fields=["answer", "comments", "answered_at"])
@@ -120,7 +128,14 @@ def fact_check_view(request, token):
         raise Http404("This fact-check link has ended.")
     form = FactCheckAnswerForm(request.POST or None)
     if request.method == "POST" and check.answered_at is None and form.is_valid():
-        check = answer_fact_check(check, form.cleaned_data["answer"], form.cleaned_data["comments"])
+        data = form.cleaned_data
+        try:
+            check = answer_fact_check(check, data["answer"], data["comments"])
+        except WorkflowError:
+            # Answered (or ended) between this page's read and its write: show how it stands.
+            check.refresh_from_db()
+            if not check.is_usable():
+                raise Http404("This fact-check link has ended.") from None
     response = TemplateResponse(
         request, "factcheck/page.html", {"check": check, "form": form}, using="django"
     )

@@ -172,9 +172,9 @@ def take_step(
             release.went_live_at = None
         release.status = step.to_status
         release.updated_by = user
-        save_with_revision(release, user, step.label)
-        if step.name == "request_changes":
+        if step.name == "request_changes":  # on the version the reviewer read
             clearance.record(release, user, answer, SignOff.Decision.CHANGES, note)
+        save_with_revision(release, user, step.label)
         AuditEntry.objects.record(release, user, step.label, note, from_state=from_state)
         if step.name == "submit":
             clearance_notices.stage_opened(release)
@@ -229,7 +229,7 @@ def clear(release, user, sign_off=None, *, note="", seen_version=None):
         release = _locked(release, seen_version)
         place = clearance.check_answer(release, user, sign_off)
         given = clearance.record(release, user, place, SignOff.Decision.CLEARED, note)
-        clearance_notices.stage_opened(release)  # the next stage, once this one is complete
+        clearance_notices.stage_opened(release, after_stage=place.stage)  # the next, if complete
         return given
 
 

@@ -165,9 +165,11 @@ class ReleaseRecord(models.Model):
     class Meta:
         abstract = True
 
-    # What a reviewer clears. A change to anything else (tags, featured, expiry, the alert)
-    # leaves a sign-off standing.
-    CLEARED_FIELDS = ("title", "summary", "dateline", "lead_image_id", "body")
+    # What a reviewer clears: the public text, and the kind and office that choose its route. A
+    # change to anything else (tags, featured, expiry, the alert) leaves a sign-off standing.
+    CLEARED_FIELDS = (
+        "kind", "office_id", "title", "summary", "dateline", "byline", "lead_image_id", "body",
+    )  # fmt: skip
 
     def cleared_text(self):
         return {name: getattr(self, name) for name in self.CLEARED_FIELDS}

@@ -19,7 +19,7 @@ from articles.models import ClearanceRoute, Release, RequiredSignOff, SignOff
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from articles.states import State
 from tests.editorial.test_workflow_properties import needs_postgres, run_together
-from tests.support import OFFICE_TZ
+from tests.support import OFFICE_TZ, cleared
 
 pytestmark = pytest.mark.django_db
 
@@ -379,3 +379,59 @@ def test_a_notice_for_text_that_changed_since_is_not_sent(
     tell_reviewers.enqueue(in_review.pk, stale, [sign_off(route, "Legal").pk], False)
     deliver()
     assert mailoutbox == []
+
+
+# A second read of the change found these; each test failed before its fix.
+
+
+def test_a_route_without_sign_offs_still_needs_a_second_reader(in_review, office, publisher):
+    ClearanceRoute.objects.create(name="Empty for now", kind="press-release", office=office)
+    with pytest.raises(WorkflowError, match="a second reader"):
+        take_step(in_review, "publish", publisher)
+
+
+@pytest.mark.usefixtures("route")
+@pytest.mark.parametrize(("field", "value"), [("kind", "news"), ("byline", "By someone else")])
+def test_a_change_of_kind_or_byline_voids_what_was_cleared(
+    in_review, reviewers, publisher, field, value
+):
+    """Changing the kind picks another route (a weaker one, perhaps): it is new text to clear."""
+    route = clearance.route_for(in_review)
+    clear(in_review, reviewers["legal"], sign_off(route, "Legal"))
+    in_review.refresh_from_db()
+    setattr(in_review, field, value)
+    in_review.updated_by = publisher
+    in_review.save()
+    assert in_review.sign_offs.get().voided_at is not None
+
+
+def test_an_edit_to_live_text_opens_a_review_after_the_fact(
+    make_release, people, reviewers, django_capture_on_commit_callbacks, deliver, mailoutbox
+):
+    release = cleared(make_release("Live text", status="draft", publish_at=None))
+    take_step(release, "publish", people[PUBLISHER])
+    release.refresh_from_db()
+    release.body = "<p>A sentence nobody cleared.</p>"
+    release.updated_by = people[PUBLISHER]
+    release.save()
+    release.refresh_from_db()
+    assert release.state == State.LIVE and release.published_without_clearance
+    assert clearance.answerable(release, people[REVIEWER]), "a second reader may clear it now"
+
+
+@pytest.mark.usefixtures("route")
+def test_a_request_for_changes_is_recorded_on_the_version_the_reviewer_read(in_review, reviewers):
+    read = in_review.lock_version
+    take_step(in_review, "request_changes", reviewers["legal"], note="Source the quote.",
+              sign_off=sign_off(clearance.route_for(in_review), "Legal"))  # fmt: skip
+    assert in_review.sign_offs.get().version == read
+
+
+def test_a_sign_off_whose_requirement_was_deleted_is_not_a_second_readers(
+    route, in_review, reviewers, publisher
+):
+    legal = sign_off(route, "Legal")
+    clear(in_review, reviewers["legal"], legal)
+    route.delete()  # no route applies now: the old Legal sign-off must not stand in
+    with pytest.raises(WorkflowError, match="a second reader"):
+        take_step(in_review, "publish", publisher)

@@ -165,3 +165,43 @@ def test_only_publishers_send_requests_and_bad_input_gets_a_message(in_review, p
     assert "Enter a valid email address." in response.text
     assert not FactCheck.objects.exists()
     assert in_review.state == State.IN_REVIEW
+
+
+def test_nobody_sends_their_own_writing_to_an_address_that_gives_a_sign_off(
+    make_release, people, office
+):
+    """A Publisher who wrote the release cannot clear it by answering "Accurate" themselves."""
+    from articles.editorial.factcheck import request_fact_check
+    from articles.errors import WorkflowError
+
+    route = ClearanceRoute.objects.create(name="Facts", kind="press-release", office=office)
+    expert = route.required.create(stage=1, name="Programme expert", outside_answer_counts=True)
+    own = make_release("Own words", kind="press-release", status="review", publish_at=None,
+                       created_by=people[PUBLISHER])  # fmt: skip
+    with pytest.raises(WorkflowError, match="own writing"):
+        request_fact_check(own, people[PUBLISHER], "me@example.org", required=expert)
+
+
+def test_an_answer_to_a_later_stage_waits_for_its_stage(in_review, people, office):
+    route = ClearanceRoute.objects.create(name="Facts", kind="press-release", office=office)
+    route.required.create(stage=1, name="Legal")
+    expert = route.required.create(stage=2, name="Programme expert", outside_answer_counts=True)
+    check = _check(in_review, people, required=expert)
+    Client().post(f"/fact-check/{check.secret()}/", {"answer": "accurate"})
+    assert [place.name for place in clearance.missing(in_review)] == ["Legal", "Programme expert"]
+
+
+def test_a_second_answer_posted_at_once_gets_the_answered_page_not_an_error(
+    in_review, people, monkeypatch
+):
+    from articles.editorial import factcheck
+
+    check = _check(in_review, people)
+    url = f"/fact-check/{check.secret()}/"
+    stale = FactCheck.objects.select_related("release__office").get(pk=check.pk)
+    factcheck.answer_fact_check(check, "accurate", "")  # the first POST, landing in between
+    # The second request read the row before the first one wrote its answer.
+    monkeypatch.setattr(factcheck, "get_object_or_404", lambda *args, **kwargs: stale)
+    response = Client().post(url, {"answer": "needs-changes", "comments": "Wrong date."})
+    assert response.status_code == 200 and "was recorded" in response.text
+    assert FactCheck.objects.get().answer == "accurate"

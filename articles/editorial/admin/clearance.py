@@ -144,7 +144,7 @@ class RequiredSignOffInline(admin.StackedInline):
     model = RequiredSignOff
     template = "admin/edit_inline/labelled.html"
     extra = 2
-    fields = ["stage", "name", "group", "people", "due_hours"]
+    fields = ["stage", "name", "group", "people", "due_hours", "outside_answer_counts"]
 
 
 @admin.register(ClearanceRoute)
