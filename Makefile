@@ -64,10 +64,11 @@ test-sqlite: $(VENV)/.installed
 	PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest --ds=pressoffice.test_settings $(PYTEST_ARGS)
 
 # The browser tests run once, in the SQLite pass: they check pages and forms in Chromium, and
-# what they rest on in the database is tested on PostgreSQL by the rest of the suite.
+# what they rest on in the database is tested on PostgreSQL by the rest of the suite. Two
+# processes, each with its own test database (SQLite's single writer makes its pass serial).
 test-postgres: $(VENV)/.installed
 	PRESSOFFICE_TEST_DB=postgres $(PY) -m pytest --ds=pressoffice.test_settings \
-	  -m "not browser" $(PYTEST_ARGS)
+	  -n 2 -m "not browser" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
