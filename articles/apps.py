@@ -19,7 +19,7 @@ class ArticlesConfig(AppConfig):
         from articles.text import clean_text_fields
 
         # After every migrate, once the permissions exist, the groups match articles/roles.py.
-        post_migrate.connect(create_roles_after_migrate, sender=self)
+        post_migrate.connect(create_roles_after_migrate, dispatch_uid="newsroom-roles")
         post_migrate.connect(ensure_index_after_migrate, sender=self)
 
         # A change logs the public pages it touches, in its own transaction.

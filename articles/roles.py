@@ -8,6 +8,7 @@ withdraw, correct, share previews and delete photos.
 Administrator: everything in the newsroom, plus users and groups.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -111,4 +112,9 @@ def ensure_roles():
 
 
 def create_roles_after_migrate(sender, **kwargs):
-    ensure_roles()
+    """post_migrate, once the last app has made its permissions (each app makes its own when
+    its post_migrate is sent, in INSTALLED_APPS order): the roles then hold every permission
+    they name, staff's, axes' and allauth's included, after every migrate."""
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is last:
+        ensure_roles()

@@ -5,19 +5,17 @@ import datetime
 import os
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models.signals import post_migrate
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from articles.models import Image, Office, Release
 from articles.pagecache import caching
 from articles.photos.uploads import clean_upload, store_image
-from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER, ensure_roles
+from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer
 from tests.support import photo_bytes
@@ -27,18 +25,6 @@ from tests.support import photo_bytes
 hypothesis_settings.register_profile("full", max_examples=60)
 hypothesis_settings.register_profile("fast", max_examples=10)
 hypothesis_settings.load_profile("full")
-
-
-def roles_complete(sender, **kwargs):
-    """post_migrate, once the last app has made its permissions: the roles hold every
-    permission they name, as after `manage.py setup_roles`, in the test database and again
-    after each transactional test empties it. (articles sets them when it migrates, before the
-    apps after it have permissions to give.)"""
-    if sender is [c for c in apps.get_app_configs() if c.models_module is not None][-1]:
-        ensure_roles()
-
-
-post_migrate.connect(roles_complete, dispatch_uid="tests-roles-complete")
 
 
 def pytest_report_header(config):
@@ -173,7 +159,7 @@ def editor_client(client, editor):
 @pytest.fixture
 def people(db, django_user_model):
     """One user in each newsroom role, keyed by role; each logs in with "pw-" + the role. (The
-    roles are complete in the test database: `roles_complete`.)"""
+    roles are complete after every migrate: articles/roles.py.)"""
     users = {}
     for role in [WRITER, REVIEWER, PUBLISHER, ADMINISTRATOR]:
         user = django_user_model.objects.create_user(
