@@ -142,9 +142,13 @@ def take_step(
                 f"A release that is {from_state.label.lower()} cannot be: {step.label}.{hint}"
             )
 
-        answer = _check_clearance(release, step, user, note, published_at, sign_off)
-        if answer is _UNCLEARED:
-            note = _emergency(release, user, emergency_reason, note)
+        answer = None
+        if step.name == "request_changes":
+            if not note.strip():
+                raise WorkflowError("Say what needs to change: the writer reads your note.")
+            answer = clearance.check_answer(release, user, sign_off)
+        if missing := _missing_for_publication(release, step, published_at):
+            note = _emergency(release, user, emergency_reason, note, missing)
 
         now = timezone.now()
         previous_publish_at = release.publish_at
@@ -191,25 +195,17 @@ def take_step(
     return release
 
 
-_UNCLEARED = object()
-
-
-def _check_clearance(release, step, user, note, published_at, sign_off):
-    """The reviewer's Place for Request changes; _UNCLEARED for a publication that is missing
-    sign-offs and may still go out in an emergency; else None. A past publication recorded
-    afterwards (published_at) is a record of what happened, not a decision: it needs none."""
-    if step.name == "request_changes":
-        if not note.strip():
-            raise WorkflowError("Say what needs to change: the writer reads your note.")
-        return clearance.check_answer(release, user, sign_off)
+def _missing_for_publication(release, step, published_at):
+    """The sign-offs a publication still lacks (it may go out only in an emergency). A past
+    publication recorded afterwards (published_at) is a record of what happened, not a
+    decision: it needs none."""
     if step.to_status != Status.PUBLISHED or published_at is not None:
-        return None
+        return []
     release.published_without_clearance = False
-    return _UNCLEARED if clearance.missing(release) else None
+    return clearance.missing(release)
 
 
-def _emergency(release, user, reason, note):
-    missing = clearance.missing(release)
+def _emergency(release, user, reason, note, missing):
     if not reason.strip():
         raise WorkflowError(clearance.missing_sentence(missing))
     if not clearance.may_publish_uncleared(user, release):

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models.offices import Office
+from articles.models.records import CapabilityLinkQuerySet, hash_token
 from articles.models.releases import Release
 
 
@@ -191,18 +192,6 @@ class SignOff(models.Model):
         )
 
 
-class FactCheckQuerySet(models.QuerySet):
-    def usable(self, now=None):
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
-
-    def with_secret(self, secret):
-        return self.filter(token=hashlib.sha256(secret.encode()).hexdigest())
-
-    def end(self, now=None):
-        """Revoke every request still open (a withdrawal or deletion ends them all)."""
-        return self.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now())
-
-
 class FactCheck(models.Model):
     """A request to someone outside the newsroom to check a release's facts, on the text as
     it was when sent. Its link's secret is derived from SECRET_KEY and a random nonce: the
@@ -233,7 +222,7 @@ class FactCheck(models.Model):
     comments = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
-    objects = FactCheckQuerySet.as_manager()
+    objects = CapabilityLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -242,7 +231,7 @@ class FactCheck(models.Model):
         return f"Fact check by {self.email}"
 
     def save(self, *args, **kwargs):
-        self.token = hashlib.sha256(self.secret().encode()).hexdigest()
+        self.token = hash_token(self.secret())
         super().save(*args, **kwargs)
 
     def secret(self):

@@ -114,7 +114,10 @@ def hash_token(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class PreviewLinkQuerySet(models.QuerySet):
+class CapabilityLinkQuerySet(models.QuerySet):
+    """Links whose address is the credential (reviewers' share links, outside fact checks):
+    found by the hash of their secret, open until they expire or are revoked."""
+
     def usable(self, now=None):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
@@ -125,6 +128,8 @@ class PreviewLinkQuerySet(models.QuerySet):
         """Revoke every link still open (a withdrawal or deletion ends them all)."""
         return self.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now())
 
+
+class PreviewLinkQuerySet(CapabilityLinkQuerySet):
     def issue(self, **fields):
         """A new link; its secret is on the returned object (`.url`) and nowhere else."""
         secret = new_preview_token()
