@@ -56,7 +56,7 @@ SITE_URL = env("SITE_URL", "").rstrip("/")
 SITE_NAME = env("SITE_NAME", "Press Office")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pressoffice.apps.PressOfficeAdminConfig",  # django.contrib.admin, the desk its home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -21,10 +21,6 @@ from staff.views import sign_out_everywhere_view
 sitemap_index = page_cache_params(partial(sitemap_views.index), "p")
 sitemap_section = page_cache_params(partial(sitemap_views.sitemap), "p")
 
-admin.site.site_header = "Press Office"
-admin.site.site_title = "Press Office admin"
-admin.site.index_title = "Newsroom"
-
 urlpatterns = [
     path("", ReleaseListView.as_view(), name="home"),
     path("news/", include("articles.public.urls")),

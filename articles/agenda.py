@@ -1,0 +1,87 @@
+"""What happens when: the moments the desk's week and the planning calendar show, and the
+private calendar feed carries.
+
+Each kind of moment has a source: a function `(start, end)` returning the Moments in
+[start, end). The newsroom's own sources are here (releases going live, releases expiring);
+other apps add theirs with `@agenda.source` from their AppConfig.ready (the press corps' mailings,
+in subscriptions/apps.py), so the desk and the calendar read one list without importing the rooms
+beside them. Every source is a fixed few queries, whatever the range holds.
+"""
+
+import dataclasses
+import datetime
+
+from django.db import models
+from django.urls import reverse
+
+from articles.models import Release
+from articles.states import Status
+
+
+class Kind(models.TextChoices):
+    GOES_LIVE = "goes-live", "Goes live"
+    EXPIRES = "expires", "Expires"
+    PRESS_MAILING = "press-mailing", "Embargoed press mailing"
+    PLANNED = "planned", "Planned"
+
+
+@dataclasses.dataclass(frozen=True)
+class Moment:
+    at: datetime.datetime
+    kind: Kind
+    title: str
+    url: str  # the admin page to open
+    release_id: int | None = None
+    detail: str = ""  # a few words more, e.g. "embargo lifts", or a planned item's owner
+
+    @property
+    def sort_key(self):
+        return (self.at, list(Kind).index(self.kind), self.title)
+
+
+_sources = []
+
+
+def source(function):
+    """Add a source of moments; returns it unchanged, so it can be used as a decorator."""
+    if function not in _sources:
+        _sources.append(function)
+    return function
+
+
+def moments(start, end):
+    """Every moment in [start, end), in time order."""
+    found = [moment for each in _sources for moment in each(start, end)]
+    return sorted(found, key=lambda moment: moment.sort_key)
+
+
+def release_admin_url(release_id):
+    return reverse("admin:articles_release_change", args=[release_id])
+
+
+@source
+def releases_going_live(start, end):
+    """Published releases whose minute is in the range: scheduled ones go live then, and their
+    embargo lifts."""
+    rows = (
+        Release.objects.filter(status=Status.PUBLISHED, publish_at__gte=start, publish_at__lt=end)
+        .order_by("publish_at", "id")
+        .values_list("id", "title", "publish_at")
+    )
+    return [
+        Moment(at, Kind.GOES_LIVE, title, release_admin_url(pk), pk, "embargo lifts")
+        for pk, title, at in rows
+    ]
+
+
+@source
+def releases_expiring(start, end):
+    rows = (
+        Release.objects.filter(status=Status.PUBLISHED, expire_at__gte=start, expire_at__lt=end)
+        .order_by("expire_at", "id")
+        .values_list("id", "title", "expire_at")
+    )
+    return [
+        Moment(at, Kind.EXPIRES, title, release_admin_url(pk), pk, "taken off the site")
+        for pk, title, at in rows
+    ]
