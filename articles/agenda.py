@@ -1,11 +1,12 @@
 """What happens when: the moments the desk's week and the planning calendar show, and the
 private calendar feed carries.
 
-Each kind of moment has a source: a function `(start, end)` returning the Moments in
-[start, end). The newsroom's own sources are here (releases going live, releases expiring);
-other apps add theirs with `@agenda.source` from their AppConfig.ready (the press corps' mailings,
-in subscriptions/apps.py), so the desk and the calendar read one list without importing the rooms
-beside them. Every source is a fixed few queries, whatever the range holds.
+Each kind of moment has a source: a function `(start, end, limit=None)` returning the Moments in
+[start, end), the first `limit` of them when a limit is given. The newsroom's own sources are
+here (releases going live, releases expiring); other apps add theirs with `agenda.source` from
+their AppConfig.ready (the press corps' mailings, in subscriptions/apps.py), so the desk and the
+calendar read one list without importing the rooms beside them. Every source is a fixed few
+queries, whatever the range holds.
 """
 
 import dataclasses
@@ -49,10 +50,10 @@ def source(function):
     return function
 
 
-def moments(start, end):
-    """Every moment in [start, end), in time order."""
-    found = [moment for each in _sources for moment in each(start, end)]
-    return sorted(found, key=lambda moment: moment.sort_key)
+def moments(start, end, limit=None):
+    """Every moment in [start, end), in time order; only the first `limit` when given."""
+    found = [moment for each in _sources for moment in each(start, end, limit)]
+    return sorted(found, key=lambda moment: moment.sort_key)[:limit]
 
 
 def release_admin_url(release_id):
@@ -60,13 +61,13 @@ def release_admin_url(release_id):
 
 
 @source
-def releases_going_live(start, end):
+def releases_going_live(start, end, limit=None):
     """Published releases whose minute is in the range: scheduled ones go live then, and their
     embargo lifts."""
     rows = (
         Release.objects.filter(status=Status.PUBLISHED, publish_at__gte=start, publish_at__lt=end)
         .order_by("publish_at", "id")
-        .values_list("id", "title", "publish_at")
+        .values_list("id", "title", "publish_at")[:limit]
     )
     return [
         Moment(at, Kind.GOES_LIVE, title, release_admin_url(pk), pk, "embargo lifts")
@@ -75,11 +76,11 @@ def releases_going_live(start, end):
 
 
 @source
-def releases_expiring(start, end):
+def releases_expiring(start, end, limit=None):
     rows = (
         Release.objects.filter(status=Status.PUBLISHED, expire_at__gte=start, expire_at__lt=end)
         .order_by("expire_at", "id")
-        .values_list("id", "title", "expire_at")
+        .values_list("id", "title", "expire_at")[:limit]
     )
     return [
         Moment(at, Kind.EXPIRES, title, release_admin_url(pk), pk, "taken off the site")

@@ -1,4 +1,18 @@
+from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+
+
+class PressOfficeConfig(AppConfig):
+    """The project's own app: its commands (backup, restore) and the desk's health panel."""
+
+    name = "pressoffice"
+    default = True
+
+    def ready(self):
+        from articles import desk
+        from pressoffice.health import PANEL
+
+        desk.add(PANEL)
 
 
 class PressOfficeAdminConfig(admin_apps.AdminConfig):

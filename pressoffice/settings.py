@@ -316,6 +316,10 @@ CLEARANCE_WORKDAY = (
     int(env("CLEARANCE_WORKDAY_STARTS", "9")),
     int(env("CLEARANCE_WORKDAY_ENDS", "17")),
 )
+if not 0 <= CLEARANCE_WORKDAY[0] < CLEARANCE_WORKDAY[1] <= 24:
+    raise ImproperlyConfigured(
+        "CLEARANCE_WORKDAY_STARTS and _ENDS are hours, 0 to 24, the start before the end."
+    )
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -11,9 +11,10 @@ class SubscriptionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from articles import agenda
+        from articles import agenda, desk
         from articles.signals import release_stepped, release_went_live
         from articles.text import clean_text_fields
+        from subscriptions.desk import PANEL
         from subscriptions.press.agenda import press_mailings
         from subscriptions.press.embargo import after_step
         from subscriptions.sending.tasks import queue_alert
@@ -21,6 +22,7 @@ class SubscriptionsConfig(AppConfig):
         release_went_live.connect(queue_alert, dispatch_uid="subscriptions-alert")
         release_stepped.connect(after_step, dispatch_uid="subscriptions-press-notices")
         agenda.source(press_mailings)  # the desk's week and the planning calendar show them
+        desk.add(PANEL)  # the alerts and press mailings going out, on the desk
         # Names and addresses are stored on one line, as the newsroom's text is: they go into
         # mail, where a line break is a header of its own.
         for model in self.get_models():

@@ -20,7 +20,7 @@ import difflib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -70,20 +70,46 @@ def route_for(release):
 
 def standing(release):
     """Every sign-off the release needs now, in order, with the ones that hold."""
-    route = route_for(release)
-    holding = {}
-    # An outside answer gives only the sign-off it was asked for; a second reader is a person
-    # in the newsroom.
-    gives = Q(decision=SignOff.Decision.CLEARED) | Q(
-        decision=SignOff.Decision.ACCURATE, required__isnull=False
-    )
-    for given in (
-        release.sign_offs.filter(gives, voided_at__isnull=True)
-        .filter(fingerprint=release.text_fingerprint)
+    return standings([release])[release.pk]
+
+
+# An outside answer gives only the sign-off it was asked for; a second reader is a person in the
+# newsroom.
+_GIVES = Q(decision=SignOff.Decision.CLEARED) | Q(
+    decision=SignOff.Decision.ACCURATE, required__isnull=False
+)
+
+
+def standings(releases):
+    """{release pk: its standing} for many releases in a fixed few queries (the desk's panels,
+    the release list): every active route with its sign-offs, and every sign-off that holds."""
+    releases = list(releases)
+    routes = ClearanceRoute.objects.filter(active=True).prefetch_related("required__people")
+    routes = sorted(routes, key=lambda route: (route.office_id is None, route.pk))
+    holding = {release.pk: {} for release in releases}
+    given_rows = (
+        SignOff.objects.filter(_GIVES, voided_at__isnull=True, release__in=releases)
+        .filter(fingerprint=F("release__text_fingerprint"))
         .select_related("user")
-        .order_by("at")
-    ):
-        holding.setdefault(given.required_id, given)
+        .order_by("at", "pk")
+    )
+    for given in given_rows:
+        holding[given.release_id].setdefault(given.required_id, given)
+    return {
+        release.pk: _places(release, _route_among(routes, release), holding[release.pk])
+        for release in releases
+    }
+
+
+def _route_among(routes, release):
+    """The route ClearanceRoute.objects.for_release would pick, from routes already loaded."""
+    for route in routes:
+        if route.kind == release.kind and route.office_id in {release.office_id, None}:
+            return route
+    return None
+
+
+def _places(release, route, holding):
     needed = list(route.required.all()) if route else []
     if not needed:
         # No route, or one with no sign-offs yet: a second reader, as everywhere. A sign-off
@@ -112,8 +138,10 @@ def working_hours_after(start, hours):
     opens, closes = settings.CLEARANCE_WORKDAY
     moment, left = timezone.localtime(start), datetime.timedelta(hours=hours)
     while True:
-        day_opens = moment.replace(hour=opens, minute=0, second=0, microsecond=0)
-        day_closes = moment.replace(hour=closes, minute=0, second=0, microsecond=0)
+        # Hours counted from midnight, so an office open round the clock can say 0 to 24.
+        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        day_opens = midnight + datetime.timedelta(hours=opens)
+        day_closes = midnight + datetime.timedelta(hours=closes)
         if moment.weekday() >= 5 or moment >= day_closes:
             moment = (moment + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0)
             continue
@@ -275,11 +303,41 @@ def _plain(value):
 
 def waiting_for(user):
     """Releases where this user may give a sign-off now (the release list's filter)."""
+    return Release.objects.filter(pk__in=[release.pk for release, _ in waiting_with_places(user)])
+
+
+def waiting_with_places(user):
+    """[(release, the places this user may answer)] where they may give a sign-off now, the
+    longest-waiting first; a fixed few queries however many releases are in review."""
     if not user.has_perm(CLEAR_PERMISSION):
-        return Release.objects.none()
-    candidates = Release.objects.filter(
-        Q(status=Status.IN_REVIEW) | Q(published_without_clearance=True)
-    ).exclude(Q(created_by=user) | Q(text_changed_by=user))
-    return candidates.filter(
-        pk__in=[release.pk for release in candidates if answerable(release, user)]
-    )
+        return []
+    candidates = [
+        release
+        for release in Release.objects.filter(
+            Q(status=Status.IN_REVIEW) | Q(published_without_clearance=True)
+        )
+        .exclude(Q(created_by=user) | Q(text_changed_by=user))
+        .select_related("office")
+        .order_by(F("review_started_at").asc(nulls_first=True), "pk")
+        if in_clearance(release)
+    ]
+    group_ids = set(user.groups.values_list("pk", flat=True))
+    placed = standings(candidates)
+    found = []
+    for release in candidates:
+        mine = [
+            place
+            for place in placed[release.pk]
+            if not place.holds
+            and place.reached
+            and (place.required is None or _may_give(place.required, user, group_ids))
+        ]
+        if mine:
+            found.append((release, mine))
+    return found
+
+
+def _may_give(required, user, group_ids):
+    """RequiredSignOff.may_be_given_by, on people prefetched by `standings`."""
+    named = any(person.pk == user.pk for person in required.people.all())
+    return named or required.group_id in group_ids

@@ -21,6 +21,7 @@ from articles.models.records import (
     Correction,
     PreviewLink,
     ReleaseNumberCounter,
+    TimerRun,
     new_preview_token,
 )
 from articles.models.releases import Release
@@ -41,6 +42,7 @@ __all__ = [
     "RequiredSignOff",
     "SignOff",
     "SocialLink",
+    "TimerRun",
     "new_image_key",
     "new_preview_token",
 ]

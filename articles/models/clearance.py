@@ -34,7 +34,7 @@ class ClearanceRouteQuerySet(models.QuerySet):
         candidates = self.filter(active=True, kind=release.kind).filter(
             Q(office_id=release.office_id) | Q(office__isnull=True)
         )
-        return candidates.order_by(models.F("office_id").asc(nulls_last=True)).first()
+        return candidates.order_by(models.F("office_id").asc(nulls_last=True), "pk").first()
 
 
 class ClearanceRoute(models.Model):

@@ -171,3 +171,26 @@ class PreviewLink(models.Model):
     @property
     def is_usable(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class TimerRunQuerySet(models.QuerySet):
+    def ran(self, name, now=None):
+        """Record that the timer's command `name` just finished."""
+        self.update_or_create(name=name, defaults={"at": now or timezone.now()})
+
+    def last(self):
+        """{name: when it last finished}."""
+        return dict(self.values_list("name", "at"))
+
+
+class TimerRun(models.Model):
+    """When each timer's command last finished (publish_due, trim_change_log): the desk says
+    when one has stopped, since nothing else would until a release misses its minute."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    objects = TimerRunQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.name}: {self.at}"

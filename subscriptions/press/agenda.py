@@ -5,7 +5,7 @@ from articles import agenda
 from subscriptions.press.models import PressMailing
 
 
-def press_mailings(start, end):
+def press_mailings(start, end, limit=None):
     mailings = (
         PressMailing.objects.filter(
             kind=PressMailing.Kind.EMBARGO,
@@ -15,7 +15,7 @@ def press_mailings(start, end):
         )
         .select_related("release")
         .only("send_at", "release__id", "release__title")
-        .order_by("send_at", "id")
+        .order_by("send_at", "id")[:limit]
     )
     return [
         agenda.Moment(

@@ -4,6 +4,8 @@ hangs off it. Named as the admin's default site in pressoffice/apps.py, so every
 
 from django.contrib import admin
 
+from articles.editorial.desk.panels import desk_context
+
 
 class DeskSite(admin.AdminSite):
     site_header = "Press Office"
@@ -19,6 +21,4 @@ class DeskSite(admin.AdminSite):
         return []
 
     def index(self, request, extra_context=None):
-        from articles.editorial.desk.panels import desk_context
-
         return super().index(request, {**desk_context(request), **(extra_context or {})})
