@@ -34,8 +34,12 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	@$(PY) manage.py create_demo_admin
 	$(PY) manage.py seed_demo
-	@echo "Site: http://127.0.0.1:8000/ (a worker beside it sends mail; in DEBUG it prints it)"
-	@$(PY) manage.py deliver & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	@$(PY) manage.py trim_change_log
+	@echo "Site: http://127.0.0.1:8000/ (a worker beside it sends mail; in DEBUG it prints it;"
+	@echo "publish_due runs every minute, as its timer does in production)"
+	@$(PY) manage.py deliver & worker=$$!; \
+	  while true; do $(PY) manage.py publish_due >/dev/null; sleep 60; done & timer=$$!; \
+	  trap "kill $$worker $$timer" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 # The background worker alone: queued tasks and alert e-mail (manage.py deliver).

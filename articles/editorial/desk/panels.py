@@ -31,11 +31,19 @@ WEEK_SHOWN = 20  # the week's lines on the desk; the calendar has the rest
 def desk_context(request):
     now = timezone.now()
     shown = []
-    for panel in desk.panels_for(request.user):
+    for panel in _in_order(desk.panels_for(request.user), request.user):
         rows = panel.rows(request, now)
         if rows or not panel.hide_when_empty:
             shown.append({"panel": panel, "rows": rows, "more": panel.more and panel.more()})
     return {"desk_panels": shown, "now": now}
+
+
+def _in_order(panels, user):
+    """A publisher's own panels come first, after any alarm: they mostly schedule and send."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return panels
+    first = {Place.ALARM: 0, Place.PUBLISHER: 1}
+    return sorted(panels, key=lambda panel: first.get(panel.place, 2))
 
 
 def release_list(**query):
