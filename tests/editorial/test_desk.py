@@ -157,6 +157,7 @@ def releases(office, people, first, count):
 DESK_BUDGET = 26
 
 
+@pytest.mark.slow  # 10,000 rows
 def test_the_desk_costs_the_same_few_queries_at_ten_thousand_releases(
     people, office, django_assert_num_queries
 ):
