@@ -132,6 +132,16 @@ def test_the_release_list_fits_the_screen_with_every_headline_on_two_lines(
     if errors := htmlcs_errors(page):
         problems["HTML_CodeSniffer"] = errors
     sources = {"release-list": response.text()}
+    page.locator("nav.saved-views").get_by_role("link", name="Scheduled this week").click()
+    page.wait_for_url("**/?view=week")
+    assert page.locator("tbody th.field-title").count() == 2
+    assert page.locator("nav.saved-views [aria-current=page]").inner_text() == (
+        "Scheduled this week"
+    )
+    result = Axe().run(page, options={"runOnly": WCAG_21_AA})
+    if result.violations_count:
+        problems["axe, a saved view"] = [result.generate_report()]
+    sources["saved-view"] = page.request.get(page.url).text()
     context.close()
     problems |= {f"Nu, {name}": errors for name, errors in nu_errors(sources).items()}
     assert not problems, report(problems)

@@ -1,5 +1,6 @@
 """The release list (editorial/admin/release_list.py) as an editor reads it: each state on a
-labelled chip, times in office time."""
+labelled chip, times in office time, and the saved views opened from the links above the
+list."""
 
 import datetime
 from html.parser import HTMLParser
@@ -9,7 +10,12 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.support import NOW
+from articles.editorial.workflow import add_correction, take_step
+from articles.roles import PUBLISHER, REVIEWER, WRITER
+from tests.editorial.release_form import change_url
+from tests.editorial.release_states import Newsroom
+from tests.subscriptions.pages import form_defaults
+from tests.support import NOW, local
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +115,94 @@ def test_each_state_is_a_labelled_chip_and_times_are_office_time(editor_client, 
     assert "Tue 24 Nov 2026, 12:00 EST" in page.cells["publish_time"]
     assert "Budget" in page.cells["tag_names"]
     assert "Office of Public Affairs" in page.cells["office"]
+
+
+def test_mine_is_what_i_wrote_or_last_rewrote(people, office):
+    newsroom = Newsroom(people)
+    writer = newsroom.clients[WRITER]
+
+    def edit(release, **changes):
+        _, data = form_defaults(writer.get(change_url(release)), 'id="release_form"')
+        assert writer.post(change_url(release), data | changes).status_code == 302
+
+    newsroom.write(WRITER, office, "Written by me")
+    edit(newsroom.write(PUBLISHER, office, "Rewritten by me"), summary="A sharper summary.")
+    edit(newsroom.write(PUBLISHER, office, "Only tagged by me"), tags="Harbors, Ports")
+    newsroom.write(PUBLISHER, office, "Theirs")
+
+    assert open_view(writer, "Mine") == {"Written by me", "Rewritten by me"}
+    assert open_view(newsroom.clients[PUBLISHER], "Mine") == {
+        "Rewritten by me", "Only tagged by me", "Theirs",
+    }  # fmt: skip
+    assert open_view(newsroom.clients[REVIEWER], "Mine") == set()
+
+
+def test_waiting_for_clearance_is_every_release_in_review(make_release, people):
+    make_release("In review", status="review")
+    make_release("Also in review", status="review", publish_at=NOW + datetime.timedelta(days=2))
+    make_release("Draft", status="draft")
+    make_release("Scheduled", publish_at=NOW + datetime.timedelta(days=400))
+    make_release("Live")
+    make_release("Deleted", status="deleted")
+    for role in [WRITER, REVIEWER, PUBLISHER]:
+        shown = open_view(signed_in(people[role]), "Waiting for clearance")
+        assert shown == {"In review", "Also in review"}, role
+
+
+def test_scheduled_this_week_is_today_and_the_six_days_after_in_office_time(make_release, people):
+    # Wednesday noon, the week in which the clocks go back (Sunday 1 November, 02:00): the
+    # week ends at midnight, office time, between Tuesday 3 and Wednesday 4 November.
+    now = local(2026, 10, 28, 12)
+    with time_machine.travel(now, tick=False):
+        make_release("In an hour", publish_at=now + datetime.timedelta(hours=1))
+        make_release("Tuesday, late", publish_at=local(2026, 11, 3, 23, 30))
+        make_release("Wednesday, early", publish_at=local(2026, 11, 4, 0, 30))
+        make_release("Next month", publish_at=local(2026, 11, 20, 9))
+        make_release("Gone out an hour ago", publish_at=now - datetime.timedelta(hours=1))
+        make_release("In review for tomorrow", status="review", publish_at=local(2026, 10, 29, 9))
+        make_release("Withdrawn", status="withdrawn", publish_at=local(2026, 10, 29, 9))
+        shown = open_view(signed_in(people[PUBLISHER]), "Scheduled this week")
+    assert shown == {"In an hour", "Tuesday, late"}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_live_with_corrections_is_every_live_release_carrying_one(make_release, people):
+    publisher = people[PUBLISHER]
+    corrected = make_release("Corrected twice")
+    add_correction(corrected, publisher, "The date was wrong.")
+    add_correction(corrected, publisher, "The place was wrong too.")
+    add_correction(make_release("Corrected once"), publisher, "A name was misspelt.")
+    make_release("Never corrected")
+    withdrawn = make_release("Corrected, then withdrawn")
+    add_correction(withdrawn, publisher, "The figure was wrong.")
+    take_step(withdrawn, "withdraw", publisher)
+    expiring = make_release(
+        "Corrected, then expired", publish_at=NOW - datetime.timedelta(days=3),
+        expire_at=NOW - datetime.timedelta(days=1),
+    )  # fmt: skip
+    with time_machine.travel(NOW - datetime.timedelta(days=2)):
+        add_correction(expiring, publisher, "The number was wrong.")
+    make_release("Scheduled", publish_at=NOW + datetime.timedelta(days=1))
+
+    response = signed_in(publisher).get(LIST_URL + "?view=corrected")
+    shown = open_view(signed_in(publisher), "Live with corrections")
+    assert shown == {"Corrected twice", "Corrected once"}
+    assert ListPage(response.text).cells["title"].count("Corrected twice") == 1  # not per row
+
+
+def test_the_views_are_bookmarks_that_combine_with_the_other_filters(make_release, people):
+    client = signed_in(people[PUBLISHER])
+    make_release("Statement in review", status="review", kind="statement")
+    make_release("Press release in review", status="review", kind="press-release")
+    page = ListPage(client.get(LIST_URL).text)
+    assert page.current is None
+    assert page.views == {
+        "Mine": "?view=mine",
+        "Waiting for clearance": "?view=clearance",
+        "Scheduled this week": "?view=week",
+        "Live with corrections": "?view=corrected",
+    }
+    both = ListPage(client.get(LIST_URL + "?view=clearance&kind__exact=statement").text)
+    assert both.titles == {"Statement in review"}
+    unknown = client.get(LIST_URL + "?view=nonsense")
+    assert unknown.status_code == 200 and len(ListPage(unknown.text).titles) == 2
