@@ -1,6 +1,6 @@
 """The release list (editorial/admin/release_list.py) as an editor reads it: each state on a
-labelled chip, times in office time, and the saved views opened from the links above the
-list."""
+labelled chip, times in office time, the saved views opened from the links above the list, and
+a query budget that does not grow with the releases."""
 
 import datetime
 from html.parser import HTMLParser
@@ -8,9 +8,14 @@ from urllib.parse import urljoin
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag, TaggedItem
 
 from articles.editorial.workflow import add_correction, take_step
+from articles.models import Correction, Release
 from articles.roles import PUBLISHER, REVIEWER, WRITER
 from tests.editorial.release_form import change_url
 from tests.editorial.release_states import Newsroom
@@ -206,3 +211,66 @@ def test_the_views_are_bookmarks_that_combine_with_the_other_filters(make_releas
     assert both.titles == {"Statement in review"}
     unknown = client.get(LIST_URL + "?view=nonsense")
     assert unknown.status_code == 200 and len(ListPage(unknown.text).titles) == 2
+
+
+def _newsroom_of(size, people, office):
+    """`size` more releases, a quarter in each saved view, each with tags, the writer's and
+    the publisher's; made in bulk (the list's queries are under test here, not saving)."""
+    writer, publisher = people[WRITER], people[PUBLISHER]
+    start = Release.objects.count()
+    states = [
+        {"status": "review", "created_by": writer, "text_changed_by": writer},
+        {"status": "published", "publish_at": NOW + datetime.timedelta(hours=1)},
+        {"status": "published", "publish_at": NOW - datetime.timedelta(hours=1)},
+        {"status": "draft", "created_by": publisher, "text_changed_by": writer},
+    ]
+    releases = Release.objects.bulk_create(
+        Release(title=f"Release {n}", slug=f"release-{n}", office=office, **states[n % 4])
+        for n in range(start, start + size)
+    )
+    tags = [Tag.objects.get_or_create(name=f"Topic {n}", slug=f"topic-{n}")[0] for n in range(7)]
+    kind = ContentType.objects.get_for_model(Release)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag=tag, content_type=kind, object_id=release.pk)
+        for n, release in enumerate(releases)
+        for tag in tags[n % 3 : n % 3 + 4]
+    )
+    Correction.objects.bulk_create(
+        Correction(release=release, text="A figure was wrong.", created_by=publisher)
+        for release in releases[2::4]
+    )
+
+
+def test_the_list_runs_the_same_queries_for_four_releases_or_three_hundred(
+    people, office, django_assert_max_num_queries
+):
+    clients = {role: signed_in(people[role]) for role in [PUBLISHER, WRITER, REVIEWER]}
+    views = ListPage(clients[PUBLISHER].get(LIST_URL).text).views.values()
+    pages = [LIST_URL, *(urljoin(LIST_URL, href) for href in views)]
+
+    def counts():
+        found = {}
+        with time_machine.travel(NOW, tick=False):
+            for role, client in clients.items():
+                for url in pages:
+                    with CaptureQueriesContext(connection) as queries:
+                        response = client.get(url)
+                    assert response.status_code == 200
+                    # Rows on every page (a reviewer writes nothing: none of theirs).
+                    shown = ListPage(response.text).titles
+                    assert shown or (role, url) == (REVIEWER, pages[1]), (role, url)
+                    found[role, url] = len(queries)
+        return found
+
+    _newsroom_of(4, people, office)
+    few = counts()
+    _newsroom_of(296, people, office)
+    many = counts()
+    assert many == few
+    # 15: the session, its user and their last "sign out everywhere"; the user's and their
+    # groups' permissions; the filters' offices and tags; the counts (filtered, all); the page
+    # of rows with their offices, and their tags; the date drill-down (range, years); and the
+    # savepoint pair around the list.
+    assert max(many.values()) <= 15, many
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(15):
+        clients[PUBLISHER].get(LIST_URL + "?view=corrected")
