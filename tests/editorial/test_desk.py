@@ -92,7 +92,7 @@ def test_an_empty_desk_says_so_and_keeps_every_section(newsroom):
     page = newsroom.clients[PUBLISHER].get("/admin/")
     shown = panels(page)
     assert shown["cleared"] == "Cleared, ready to publish Nothing cleared is waiting."
-    assert shown["week"].endswith("Nothing is scheduled for the week.")
+    assert "Nothing is scheduled for the week." in shown["week"]
     assert "Recent actions" not in page.text
     assert "Every section" in page.text and 'href="/admin/articles/release/"' in page.text
 
@@ -178,3 +178,22 @@ def test_the_desk_costs_the_same_few_queries_at_ten_thousand_releases(
 def test_the_timer_run_is_recorded_by_each_command():
     call_command("trim_change_log", stdout=io.StringIO())
     assert set(TimerRun.objects.last()) == {"trim_change_log"}
+
+
+def test_each_whole_list_link_opens_the_release_list_with_the_panels_rows(newsroom, office, people):
+    draft = newsroom.release_in("draft", office)
+    scheduled = newsroom.release_in("scheduled", office)
+    corrected = newsroom.release_in("live-corrected", office)
+    expected = {"my-drafts": (WRITER, draft), "week": (PUBLISHER, scheduled)}
+    expected |= {"corrected": (PUBLISHER, corrected)}
+    for key, (role, release) in expected.items():
+        client = Client()
+        client.force_login(people[role])
+        page = client.get("/admin/").text
+        section = page[page.index(f'id="panel-{key}"') :]
+        link = re.search(r'<p class="desk-more"><a href="([^"]+)"', section).group(1)
+        listed = client.get(link.replace("&amp;", "&"))
+        assert listed.status_code == 200
+        assert release.title in listed.text, (key, link)
+        others = {draft, scheduled, corrected} - {release}
+        assert not any(other.title in listed.text for other in others), (key, link)

@@ -1,4 +1,5 @@
-"""The editors' main tool: the release list (states, filters, search) and the release form.
+"""The editors' main tool, the release admin: the release form here, and the release list
+(columns, filters, saved views) from release_list.py beside this file.
 
 Workflow steps, clearance, previews, share links, corrections and revisions add their own views
 to the release page: see steps.py, clearance.py, sharing.py and revisions.py beside this file.
@@ -7,15 +8,12 @@ to the release page: see steps.py, clearance.py, sharing.py and revisions.py bes
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.utils import timezone
-from django.utils.formats import date_format
 from js_asset.media import Media
 from reversion.admin import VersionAdmin
-from taggit.models import Tag
 
 from articles.editorial.accessibility import AccessibleAdminMixin
-from articles.editorial.admin.clearance import ClearanceMixin, WaitingForMyClearance
+from articles.editorial.admin.clearance import ClearanceMixin
+from articles.editorial.admin.release_list import ReleaseListMixin
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
@@ -27,38 +25,7 @@ from articles.editorial.workflow import (
     take_step,
 )
 from articles.models import Office, Release
-from articles.states import State, Status
-
-
-class StateFilter(admin.SimpleListFilter):
-    """The states an editor thinks in, each the visibility rule's filter for it."""
-
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return State.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in State.values:
-            return queryset.in_state(self.value())
-        return queryset.exclude(status=Status.DELETED)  # deleted ones only when asked for
-
-
-class TagFilter(admin.SimpleListFilter):
-    title = "tag"
-    parameter_name = "tag"
-
-    def lookups(self, request, model_admin):
-        tags = (
-            Tag.objects.filter(release__isnull=False).annotate(n=Count("release")).order_by("name")
-        )
-        return [(tag.slug, f"{tag.name} ({tag.n})") for tag in tags]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(tags__slug=self.value())
-        return queryset
+from articles.states import Status
 
 
 def _posted_fields(post):
@@ -79,6 +46,7 @@ FIRST_SAVE_HELP = (
 
 @admin.register(Release)
 class ReleaseAdmin(
+    ReleaseListMixin,
     AccessibleAdminMixin,
     WorkflowStepsMixin,
     ClearanceMixin,
@@ -87,14 +55,7 @@ class ReleaseAdmin(
     VersionAdmin,
 ):
     form = ReleaseAdminForm
-    list_display = ["title", "state_display", "publish_time", "kind", "office", "tag_names"]
-    list_display_links = ["title"]
-    list_filter = [StateFilter, WaitingForMyClearance, "kind", "office", TagFilter, "featured"]
-    list_select_related = ["office"]
-    search_fields = ["title", "summary", "body", "release_number"]
-    date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
-    list_per_page = 50
     save_on_top = True
     history_latest_first = True
     autocomplete_fields = ["lead_image"]
@@ -163,9 +124,6 @@ class ReleaseAdmin(
             raise PermissionDenied("Publication fields change only through workflow steps.")
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
-
     def render_change_form(self, request, context, *args, **kwargs):
         # The editor's inline import map runs under the staff CSP only with this nonce.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
@@ -223,17 +181,3 @@ class ReleaseAdmin(
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-    @admin.display(description="state", ordering="status")
-    def state_display(self, obj):
-        return obj.state_label
-
-    @admin.display(description=f"publish time ({settings.TIME_ZONE})", ordering="publish_at")
-    def publish_time(self, obj):
-        if obj.publish_at is None:
-            return "—"
-        return date_format(timezone.localtime(obj.publish_at), "D j M Y, H:i T")
-
-    @admin.display(description="tags")
-    def tag_names(self, obj):
-        return ", ".join(tag.name for tag in obj.tags.all())

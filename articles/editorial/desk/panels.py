@@ -220,7 +220,7 @@ for _panel in [
     ),
     Panel(
         "my-drafts", "My drafts", my_drafts, Place.WRITER, EDIT_PERMISSION,
-        empty="No drafts of yours.", more=lambda: release_list(state=State.DRAFT),
+        empty="No drafts of yours.", more=lambda: release_list(view="mine", state=State.DRAFT),
     ),
     Panel(
         "sent-back", "Sent back to me", sent_back_to_me, Place.WRITER, EDIT_PERMISSION,
@@ -229,6 +229,7 @@ for _panel in [
     Panel(
         "my-clearance", "Mine in clearance", my_releases_in_clearance, Place.WRITER,
         EDIT_PERMISSION, empty="None of yours is in review.",
+        more=lambda: release_list(view="mine", state=State.IN_REVIEW),
     ),
     Panel(
         "waiting-for-me", "Waiting for my clearance", waiting_for_my_clearance, Place.REVIEWER,
@@ -242,10 +243,12 @@ for _panel in [
     Panel(
         "week", "Going out in the next 7 days", going_out_this_week, Place.PUBLISHER,
         PUBLISH_PERMISSION, empty="Nothing is scheduled for the week.",
+        more=lambda: release_list(view="week"),
     ),
     Panel(
         "corrected", "Live with corrections", live_with_corrections, Place.PUBLISHER,
         PUBLISH_PERMISSION, empty="No live release carries a correction.",
+        more=lambda: release_list(view="corrected"),
     ),
     Panel(
         "recent", "Recently published", recently_published, Place.EVERYONE,
