@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from articles.editorial.accessibility import AccessibleAdminMixin
 from articles.editorial.admin.clearance import ClearanceMixin, WaitingForMyClearance
+from articles.editorial.admin.planning import PlannedReleaseMixin
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
@@ -80,6 +81,7 @@ FIRST_SAVE_HELP = (
 @admin.register(Release)
 class ReleaseAdmin(
     AccessibleAdminMixin,
+    PlannedReleaseMixin,  # before the steps: a plan's time fills in the Schedule step's
     WorkflowStepsMixin,
     ClearanceMixin,
     SharingMixin,
