@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from articles.models import PlannedItem, Release
-from articles.roles import PUBLISHER, WRITER
+from articles.roles import PUBLISHER, REVIEWER, WRITER
 from subscriptions.press.models import PressMailing
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
 from tests.browser.test_editor import WCAG_21_AA, log_in
@@ -77,6 +77,14 @@ def test_the_calendars_pages_pass_the_checkers(
             problems[f"axe, {name}"] = [result.generate_report()]
         if errors := htmlcs_errors(page):
             problems[f"HTML_CodeSniffer, {name}"] = errors
+    # A plan as a reviewer reads it: no form, nothing to change.
+    reviewer = browser.new_context(bypass_csp=True).new_page()
+    log_in(reviewer, live_server, REVIEWER)
+    response = reviewer.goto(live_server.url + pages["plan"])
+    assert reviewer.locator("#planneditem_view").count() == 1
+    sources["plan-for-reviewer"] = response.text()
+    if errors := htmlcs_errors(reviewer):
+        problems["HTML_CodeSniffer, plan-for-reviewer"] = errors
     # A new feed address, as the page shows it once.
     page.goto(live_server.url + "/admin/calendar/feed/")
     page.get_by_role("button", name="Create a feed address").click()
