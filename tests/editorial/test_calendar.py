@@ -1,73 +1,19 @@
 """The planning calendar (articles/editorial/calendar/): its month, week and agenda pages in
-office time, rescheduling through the workflow's Schedule step from the served form, planned
-items opened as drafts, and the query budgets. The feed: test_calendar_feed.py."""
-
-import datetime
-import html
-import re
+office time, rescheduling through the workflow's Schedule step from the served form, and
+planned items opened as drafts. The feed and the query budgets: test_calendar_feed.py."""
 
 import pytest
-import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from articles.editorial.workflow import take_step
 from articles.models import AuditEntry, Office, PlannedItem, Release
 from articles.roles import PUBLISHER, REVIEWER, WRITER
 from articles.states import State, Status
-from subscriptions.press.models import PressMailing
+from tests.editorial.calendar_scene import WEEK, messages, shown, signed_in
 from tests.editorial.release_form import change_url
 from tests.subscriptions.pages import form_defaults
-from tests.support import NOW, cleared, local
+from tests.support import cleared, local
 
 pytestmark = pytest.mark.django_db
-
-MOMENT = re.compile(
-    r'<li class="calendar-moment calendar-[\w-]+">\s*<span class="calendar-kind">([^<]+)</span>'
-    r'\s*<time datetime="([^"]+)">[^<]*</time>\s*<a href="([^"]+)">([^<]*)</a>'
-)
-WEEK = "/admin/calendar/week/2026/11/23/"  # Mon 23 – Sun 29 Nov 2026, NOW's week
-
-
-def shown(response):
-    """(kind label, time, admin address, title) of every moment on a calendar page."""
-    return {
-        (kind, datetime.datetime.fromisoformat(at), url, html.unescape(title))
-        for kind, at, url, title in MOMENT.findall(response.content.decode())
-    }
-
-
-def messages(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def scene(clock, make_release, people):
-    """NOW's week (Wed 25 Nov 2026, noon): one moment of each kind, and text that must not
-    leave the release pages."""
-    scheduled = cleared(
-        make_release("Harbor reopens", publish_at=local(2026, 11, 26, 9), body="<p>qzxbody</p>")
-    )
-    expiring = make_release(
-        "Storm advisory", publish_at=NOW - datetime.timedelta(days=1),
-        expire_at=local(2026, 11, 27, 17),
-    )  # fmt: skip
-    mailing = PressMailing.objects.create(release=scheduled, send_at=local(2026, 11, 25, 15))
-    plan = PlannedItem.objects.create(
-        title="Secretary's statement on the storm season", at=local(2026, 11, 24, 10),
-        owner=people[WRITER], note="qzxnote: the Secretary may cancel",
-    )  # fmt: skip
-    return {"scheduled": scheduled, "expiring": expiring, "mailing": mailing, "plan": plan}
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_each_view_shows_every_kind_in_words_with_its_time_and_page(client, scene, people):
@@ -313,8 +259,6 @@ def test_a_plan_gives_way_to_its_release_once_it_is_scheduled(client, scene, peo
     release.save()
     page = client.get(WEEK)
     assert [m for m in shown(page) if m[3] == plan.title][0][0] == "Planned"
-    from articles.editorial.workflow import take_step
-
     take_step(cleared(release), "schedule", people[PUBLISHER], when=local(2026, 11, 27, 11))
     kinds = {m[0] for m in shown(client.get(WEEK)) if m[3] == plan.title}
     assert kinds == {"Goes live"}, "only a cleared, scheduled release is scheduled"
@@ -331,35 +275,3 @@ def test_opening_is_refused_with_a_reason(client, scene, people, django_user_mod
     assert not Release.objects.filter(title=plan.title).exists()
     assert client.get(url).status_code == 404
     assert client.post("/admin/articles/planneditem/999/open/").status_code == 404
-
-
-# Query budgets -----------------------------------------------------------------------------
-
-
-def _crowd(office, owner, releases=10_000, plans=200):
-    """`releases` releases over two years around NOW, live and scheduled, a fifth with an
-    expiry, and `plans` plans over the next half year."""
-    hour = datetime.timedelta(hours=1)
-    start = NOW - datetime.timedelta(days=365)
-    step = datetime.timedelta(days=730) / releases
-    Release.objects.bulk_create(
-        [
-            Release(
-                title=f"Crowd {n}", slug=f"crowd-{n}", office=office, status=Status.PUBLISHED,
-                publish_at=start + n * step,
-                expire_at=start + n * step + 48 * hour if n % 5 == 0 else None,
-            )
-            for n in range(releases)
-        ],
-        batch_size=2000,
-    )  # fmt: skip
-    PlannedItem.objects.bulk_create(
-        PlannedItem(title=f"Plan {n}", at=NOW + n * 20 * hour, owner=owner) for n in range(plans)
-    )
-
-
-def _queries(client, path):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(queries), response

@@ -16,15 +16,7 @@ from django.core.cache import caches
 from articles.models import CalendarFeed
 from articles.roles import PUBLISHER, REVIEWER, WRITER
 from pressoffice.scrubbing import scrub
-from tests.editorial.test_calendar import (  # noqa: F401 (fixtures)
-    WEEK,
-    _crowd,
-    _queries,
-    clock,
-    scene,
-    shown,
-    signed_in,
-)
+from tests.editorial.calendar_scene import WEEK, crowd, queries, shown, signed_in
 from tests.subscriptions.pages import form_defaults
 from tests.support import NOW, local
 
@@ -144,10 +136,10 @@ def test_the_month_and_the_feed_cost_a_fixed_few_queries_however_much_they_hold(
     client = signed_in(client, people[PUBLISHER])
     path = create_feed(client)
     app = client.__class__()  # a calendar app: no session
-    empty = {"month": _queries(client, "/admin/calendar/")[0], "feed": _queries(app, path)[0]}
-    _crowd(office, people[WRITER])
-    month_queries, month = _queries(client, "/admin/calendar/")
-    feed_queries, feed = _queries(app, path)
+    empty = {"month": queries(client, "/admin/calendar/")[0], "feed": queries(app, path)[0]}
+    crowd(office, people[WRITER])
+    month_queries, month = queries(client, "/admin/calendar/")
+    feed_queries, feed = queries(app, path)
     assert len(shown(month)) > 400 and month.text.count('name="when"') > 100
     in_feed = events(feed)
     assert len(in_feed) > 1500
