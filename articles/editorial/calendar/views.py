@@ -61,7 +61,7 @@ class Entry:
 
 @dataclasses.dataclass(frozen=True)
 class Day:
-    date: object
+    date: datetime.date
     entries: list
     in_period: bool = True
     is_today: bool = False
@@ -89,8 +89,6 @@ def entries(user, period, now):
 
 
 def _page(request, period, days, template):
-    require_reader(request)
-    today = timezone.localdate()
     views = [("month", "Month"), ("week", "Week"), ("agenda", "Agenda")]
     context = {
         **admin.site.each_context(request),
@@ -102,7 +100,6 @@ def _page(request, period, days, template):
         "previous_url": page_url(period.view, period.previous),
         "next_url": page_url(period.view, period.next),
         "today_url": reverse(f"admin:{TODAY[period.view]}"),
-        "shows_today": period.first <= today < period.end,
         "time_zone": settings.TIME_ZONE,
         "back": request.get_full_path(),
     }  # fmt: skip
