@@ -15,7 +15,7 @@ import datetime
 from django.db import models
 from django.urls import reverse
 
-from articles.models import Release
+from articles.models import PlannedItem, Release
 from articles.states import Status
 
 
@@ -34,6 +34,7 @@ class Moment:
     url: str  # the admin page to open
     release_id: int | None = None
     detail: str = ""  # a few words more, e.g. "embargo lifts", or a planned item's owner
+    planned_id: int | None = None  # the planned item a PLANNED moment stands for
 
     @property
     def sort_key(self):
@@ -85,4 +86,36 @@ def releases_expiring(start, end, limit=None):
     return [
         Moment(at, Kind.EXPIRES, title, release_admin_url(pk), pk, "taken off the site")
         for pk, title, at in rows
+    ]
+
+
+_PLAN_STAGES = {None: "no draft yet", Status.DRAFT: "draft", Status.IN_REVIEW: "in review"}
+
+
+@source
+def planned_items(start, end, limit=None):
+    """Items planned for the range whose release is not out yet. Once it is cleared and
+    scheduled, the release's own "goes live" stands in its place: a plan is never shown as
+    scheduled."""
+    rows = (
+        PlannedItem.objects.still_planned()
+        .filter(at__gte=start, at__lt=end)
+        .order_by("at", "id")
+        .values_list("id", "title", "at", "release_id", "release__status", "owner__username")[
+            :limit
+        ]
+    )
+    return [
+        Moment(
+            at,
+            Kind.PLANNED,
+            title,
+            release_admin_url(release_id)
+            if release_id
+            else reverse("admin:articles_planneditem_change", args=[pk]),
+            release_id,
+            f"{_PLAN_STAGES.get(status, status)}, with {owner}",
+            pk,
+        )
+        for pk, title, at, release_id, status, owner in rows
     ]

@@ -38,6 +38,10 @@ _WRITER_PERMISSIONS = [
     "articles.view_image",
     "taggit.add_tag",
     "taggit.view_tag",
+    # Lines on the planning calendar before any text exists; opening one starts its draft.
+    "articles.add_planneditem",
+    "articles.change_planneditem",
+    "articles.view_planneditem",
 ]
 # Legal, policy, the front office: they read releases and clear them, and write nothing. Which
 # sign-offs each may give is the clearance routes' business (their groups, or by name).
@@ -48,6 +52,7 @@ _REVIEWER_PERMISSIONS = [
     "articles.view_image",
     "articles.view_auditentry",
     "articles.view_correction",
+    "articles.view_planneditem",
 ]
 _PUBLISHER_PERMISSIONS = [
     *_WRITER_PERMISSIONS,
@@ -60,6 +65,7 @@ _PUBLISHER_PERMISSIONS = [
     "articles.change_previewlink",
     "articles.view_previewlink",
     "articles.delete_image",
+    "articles.delete_planneditem",  # a plan dropped; its draft, if any, stays
     "taggit.change_tag",
     # Readers' alerts: how many follow each topic, and how each release's alert went.
     "subscriptions.view_subscriber",

@@ -2,8 +2,9 @@
 is written down: log lines (ScrubTokens below; observability.JsonFormatter), gunicorn's access
 and error logs (deploy/gunicorn.conf.py) and Sentry events (settings: before_send).
 
-A confirmation, manage, unsubscribe, press, preview or fact-check link opens something with no
-account: whoever reads the address can use it. So the token goes no further than the request itself.
+A confirmation, manage, unsubscribe, press, preview, fact-check or calendar-feed link opens
+something with no account: whoever reads the address can use it. So the token goes no further
+than the request itself.
 This module imports nothing of Django's, so gunicorn's master and the settings can use it.
 """
 
@@ -15,6 +16,7 @@ import re
 # pattern with a token is one of them.
 TOKEN_PREFIXES = (
     "subscribe/confirm", "subscriptions", "unsubscribe", "embargoed", "preview", "fact-check",
+    "calendar",
 )  # fmt: skip
 HIDDEN = "[token]"
 

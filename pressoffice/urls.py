@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles.editorial.calendar.feed import feed_view as calendar_feed_view
 from articles.editorial.factcheck import fact_check_view
 from articles.pagecache.caching import page_cache_params
 from articles.photos.views import rendition
@@ -37,6 +38,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", share_link_view, name="preview_link"),
     path("fact-check/<str:token>/", fact_check_view, name="fact_check"),
+    # A person's private calendar feed, for calendar apps (no session): the address is the key.
+    path("calendar/<str:token>.ics", calendar_feed_view, name="calendar_feed"),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", observability.readyz, name="readyz"),
     path(settings.CSP_REPORT_PATH.strip("/") + "/", views.csp_report, name="csp_report"),

@@ -20,6 +20,9 @@ from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer
 from tests.support import photo_bytes
 
+# Fixtures kept beside the tests that use them, for every test module.
+pytest_plugins = ["tests.editorial.calendar_scene"]
+
 # Property tests try this many examples each; `make test-fast` loads the "fast" profile
 # (--hypothesis-profile=fast) for a quick loop, and `make test` runs the full count.
 hypothesis_settings.register_profile("full", max_examples=60)

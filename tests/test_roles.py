@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER
+from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +21,14 @@ def test_after_migrate_each_role_holds_the_permissions_of_apps_that_migrate_afte
     publisher = Group.objects.get(name=PUBLISHER).permissions
     assert publisher.filter(codename="view_pressmailing").exists()
     assert Group.objects.get(name=REVIEWER).permissions.filter(codename="clear_release").exists()
+
+
+def _codenames(role):
+    return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+
+
+def test_writers_and_publishers_plan_reviewers_read_the_plans():
+    planning = {"add_planneditem", "change_planneditem", "view_planneditem"}
+    assert planning <= _codenames(WRITER) and "delete_planneditem" not in _codenames(WRITER)
+    assert planning | {"delete_planneditem"} <= _codenames(PUBLISHER)
+    assert _codenames(REVIEWER) & (planning | {"delete_planneditem"}) == {"view_planneditem"}

@@ -21,7 +21,8 @@ see whether the test still passes.
    items_for_result, out of a template's reach.
 7. A read-only release page (a writer on a cleared release, anyone on a deleted one) wrapped in
    a <form> with no submit button (HTML_CodeSniffer H32.2): templates/admin/articles/release/
-   view_only.html shows the same fieldsets without the form. Forms that share the page with
+   view_only.html shows the same fieldsets without the form (and templates/admin/articles/
+   planneditem/view_only.html, a plan as a reviewer reads it). Forms that share the page with
    the release form take ids of their own (auto_id in forms.py), never a second `id_version`.
 """
 

@@ -16,6 +16,7 @@ from articles.models.offices import Office, SocialLink
 
 # new_image_key and new_preview_token are named by migrations from here.
 from articles.models.photos import Image, new_image_key
+from articles.models.planning import CalendarFeed, PlannedItem
 from articles.models.records import (
     AuditEntry,
     Correction,
@@ -28,12 +29,14 @@ from articles.models.releases import Release
 
 __all__ = [
     "AuditEntry",
+    "CalendarFeed",
     "ClearanceReminder",
     "ClearanceRoute",
     "Correction",
     "FactCheck",
     "Image",
     "Office",
+    "PlannedItem",
     "PreviewLink",
     "PublicChange",
     "PublicChangeCounter",

@@ -3,6 +3,7 @@ admin, the missed-schedule alarm, the site's health, and the query budget at 10,
 
 import datetime
 import io
+import itertools
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import ClearanceRoute, Release, TimerRun
+from articles.models import ClearanceRoute, PlannedItem, Release, TimerRun
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from articles.states import Status
 from tests.editorial.release_states import Newsroom
@@ -150,11 +151,15 @@ def releases(office, people, first, count):
         )
         for n in range(first, first + count)
     )
+    PlannedItem.objects.bulk_create(
+        PlannedItem(title=f"Plan {n}", at=now + datetime.timedelta(hours=n - first), owner=owner)
+        for n, owner in zip(range(first, first + count // 50), itertools.cycle(people.values()))
+    )
 
 
 # What the publisher's desk may cost, whatever the database holds: each panel a query or two,
 # plus the admin's own (session, user, permissions, the app list).
-DESK_BUDGET = 26
+DESK_BUDGET = 27
 
 
 @pytest.mark.slow  # 10,000 rows
@@ -167,7 +172,7 @@ def test_the_desk_costs_the_same_few_queries_at_ten_thousand_releases(
     client.get("/admin/")  # content types and the roles' permissions, cached
     with django_assert_num_queries(DESK_BUDGET):
         client.get("/admin/")
-    releases(office, people, 60, 10_000)
+    releases(office, people, 60, 10_000)  # and 200 planned items
     with django_assert_num_queries(DESK_BUDGET):
         response = client.get("/admin/")
     shown = panels(response)

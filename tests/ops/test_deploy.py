@@ -259,6 +259,7 @@ def test_the_access_log_writes_addresses_that_are_credentials_without_their_toke
         f"/preview/{secret}/",
         f"/embargoed/{secret}/",
         f"/fact-check/{secret}/",
+        f"/calendar/{secret}.ics",
     ]
     for path in paths:
         _get(site, path, headers={"Referer": f"https://localhost/subscriptions/{secret}/"})

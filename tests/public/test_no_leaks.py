@@ -37,6 +37,7 @@ NEEDS_A_SECRET = {
     "subscriptions:unsubscribe",
     "subscriptions:embargoed",  # a press contact's link (tests/subscriptions/test_press.py)
     "fact_check",  # an outside fact-checker's link (tests/editorial/test_fact_checks.py)
+    "calendar_feed",  # a person's calendar feed (tests/editorial/test_calendar_feed.py)
 }
 # Endpoints that only take reports in and show nothing (tested in tests/test_headers.py).
 SHOWS_NOTHING = {"csp_report"}

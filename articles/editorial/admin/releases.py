@@ -13,6 +13,7 @@ from reversion.admin import VersionAdmin
 
 from articles.editorial.accessibility import AccessibleAdminMixin
 from articles.editorial.admin.clearance import ClearanceMixin
+from articles.editorial.admin.planning import PlannedReleaseMixin
 from articles.editorial.admin.release_list import ReleaseListMixin
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
@@ -48,6 +49,7 @@ FIRST_SAVE_HELP = (
 class ReleaseAdmin(
     ReleaseListMixin,
     AccessibleAdminMixin,
+    PlannedReleaseMixin,  # before the steps: a plan's time fills in the Schedule step's
     WorkflowStepsMixin,
     ClearanceMixin,
     SharingMixin,

@@ -18,7 +18,9 @@ class DeskSite(admin.AdminSite):
 
     def desk_urls(self):
         """The desk's own pages under /admin/ (each wrapped in admin_view: staff only)."""
-        return []
+        from articles.editorial.calendar.urls import calendar_urls
+
+        return [*calendar_urls(self)]
 
     def index(self, request, extra_context=None):
         return super().index(request, {**desk_context(request), **(extra_context or {})})
