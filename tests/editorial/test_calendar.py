@@ -275,3 +275,35 @@ def test_opening_is_refused_with_a_reason(client, scene, people, django_user_mod
     assert not Release.objects.filter(title=plan.title).exists()
     assert client.get(url).status_code == 404
     assert client.post("/admin/articles/planneditem/999/open/").status_code == 404
+
+
+def test_a_plans_release_in_review_is_scheduled_from_the_calendar_once_cleared(
+    client, scene, people
+):
+    plan = scene["plan"]
+    plan.at = local(2026, 11, 27, 10)
+    plan.save()
+    signed_in(client, people[WRITER]).post(f"/admin/articles/planneditem/{plan.pk}/open/")
+    plan.refresh_from_db()
+    release = plan.release
+    release.body = "<p>The storm season starts.</p>"
+    release.save()
+    take_step(release, "submit", people[WRITER])
+    client = signed_in(client, people[PUBLISHER])
+    action, data = move_form(client, release)
+    assert data["when"] == "2026-11-27T10:00", "the planned minute, filled in"
+    response = client.post(action, data, follow=True)
+    assert "was not moved: Not cleared yet" in messages(response)[0]
+    release.refresh_from_db()
+    assert release.state == State.IN_REVIEW
+
+    cleared(release)
+    action, data = move_form(client, release)
+    response = client.post(action, data, follow=True)
+    assert messages(response) == [
+        f"“{plan.title}” is now scheduled for Fri 27 Nov 2026, 10:00 EST."
+    ]
+    release.refresh_from_db()
+    assert release.state == State.SCHEDULED and release.publish_at == plan.at
+    for role in [WRITER, REVIEWER]:
+        assert 'name="when"' not in signed_in(client, people[role]).get(WEEK).text

@@ -69,19 +69,23 @@ class Day:
 
 def entries(user, period, now):
     """The period's moments as Entries: one query per source, and one for the versions of the
-    scheduled releases this person may move."""
+    releases this person may schedule from here: the scheduled ones, and the plans' releases in
+    review (scheduled at their planned time, once cleared)."""
     found = agenda.moments(period.start_at, period.end_at)
     versions = {}
     if user.has_perm(PUBLISH_PERMISSION):
         scheduled = Release.objects.in_state(State.SCHEDULED, now).filter(
             publish_at__gte=period.start_at, publish_at__lt=period.end_at
         )
-        versions = dict(scheduled.values_list("pk", "lock_version"))
+        planned = [m.release_id for m in found if m.kind == agenda.Kind.PLANNED and m.release_id]
+        in_review = Release.objects.filter(pk__in=planned, status=Status.IN_REVIEW)
+        versions = dict((scheduled | in_review).values_list("pk", "lock_version"))
     may_open = user.has_perm(ADD_PERMISSION)
+    movable = {agenda.Kind.GOES_LIVE, agenda.Kind.PLANNED}
     return [
         Entry(
             moment,
-            versions.get(moment.release_id) if moment.kind == agenda.Kind.GOES_LIVE else None,
+            versions.get(moment.release_id) if moment.kind in movable else None,
             may_open and moment.kind == agenda.Kind.PLANNED and moment.release_id is None,
         )
         for moment in found
