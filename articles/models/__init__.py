@@ -24,6 +24,7 @@ from articles.models.records import (
     new_preview_token,
 )
 from articles.models.releases import Release
+from articles.models.topics import TopicDescription
 
 __all__ = [
     "AuditEntry",
@@ -41,6 +42,7 @@ __all__ = [
     "RequiredSignOff",
     "SignOff",
     "SocialLink",
+    "TopicDescription",
     "new_image_key",
     "new_preview_token",
 ]
