@@ -19,7 +19,7 @@ from articles.editorial.admin.clearance import ClearanceMixin, WaitingForMyClear
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
-from articles.editorial.forms import ReleaseAdminForm
+from articles.editorial.forms import TOPIC_FIELDS, ReleaseAdminForm, without_inputs
 from articles.editorial.workflow import (
     PUBLISH_PERMISSION,
     PUBLISHER_FIELDS,
@@ -130,7 +130,7 @@ class ReleaseAdmin(
                 "description": STEPS_HELP,
             },
         ),  # fmt: skip
-        ("Topics", {"fields": ["tags"]}),
+        ("Topics", {"fields": TOPIC_FIELDS}),
         (
             "History",
             {"fields": ["created", "created_by", "updated", "updated_by"], "classes": ["collapse"]},
@@ -138,6 +138,8 @@ class ReleaseAdmin(
     ]
 
     def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return without_inputs(self.fieldsets)
         if obj is not None:
             return self.fieldsets
         return [
