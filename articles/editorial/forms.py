@@ -26,8 +26,11 @@ TOPIC_FIELDS = ["tags", "new_tags", "confirm_new_tags"]
 INPUT_ONLY_FIELDS = {"loaded_version", "new_tags", "confirm_new_tags"}
 
 
-def without_inputs(fieldsets):
-    """The release form's fieldsets for a page that only shows a release (no "New topics")."""
+def fieldsets_for(fieldsets, editable):
+    """The release form's fieldsets as a page shows them: a page that only shows a release has
+    no inputs without a stored value ("New topics")."""
+    if editable:
+        return fieldsets
     return [
         (name, {**options, "fields": [f for f in options["fields"] if f not in INPUT_ONLY_FIELDS]})
         for name, options in fieldsets

@@ -19,7 +19,7 @@ from articles.editorial.admin.clearance import ClearanceMixin, WaitingForMyClear
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
-from articles.editorial.forms import TOPIC_FIELDS, ReleaseAdminForm, without_inputs
+from articles.editorial.forms import TOPIC_FIELDS, ReleaseAdminForm, fieldsets_for
 from articles.editorial.workflow import (
     PUBLISH_PERMISSION,
     PUBLISHER_FIELDS,
@@ -138,10 +138,8 @@ class ReleaseAdmin(
     ]
 
     def get_fieldsets(self, request, obj=None):
-        if obj is not None and not self.has_change_permission(request, obj):
-            return without_inputs(self.fieldsets)
         if obj is not None:
-            return self.fieldsets
+            return fieldsets_for(self.fieldsets, editable=self.has_change_permission(request, obj))
         return [
             (name, {**options, "description": FIRST_SAVE_HELP})
             if options.get("description") == STEPS_HELP
