@@ -142,7 +142,7 @@ class ReleaseAdminForm(forms.ModelForm):
         duplicates; none (and no field shown) until a name needs one."""
         typed = split_names(self.data.get(self.add_prefix("new_tags"), "")) if self.is_bound else []
         self.new_names = [name for name in new_topic_names(typed) if not name_problem(name)]
-        self.similar = {name: near_duplicates(name) for name in self.new_names}
+        self.similar = near_duplicates(self.new_names)
         choices = []
         for name in self.new_names:
             choices.append((NEW_TOPIC + name, f"Yes, create new topic “{name}”"))
@@ -158,10 +158,11 @@ class ReleaseAdminForm(forms.ModelForm):
         """The topics to store: those chosen, those typed that exist, and new ones confirmed
         (by choosing "Create new topic" or ticking its box); a new one unconfirmed is an
         error, naming any topic it nearly duplicates."""
-        chosen, names = cleaned["tags"]
-        names = [tag.name for tag in chosen] + names
+        chosen, created = cleaned["tags"]
+        names = [tag.name for tag in chosen] + created
         typed = split_names(cleaned.get("new_tags", ""))
-        ticked = set(cleaned.get("confirm_new_tags", []))
+        # A name typed and also chosen as "Create new topic" is confirmed once already.
+        ticked = {*cleaned.get("confirm_new_tags", []), *(NEW_TOPIC + name for name in created)}
         for name in typed:
             if problem := name_problem(name):
                 self.add_error("new_tags", problem)

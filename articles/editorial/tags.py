@@ -90,9 +90,13 @@ def with_use_counts(tags):
     )
 
 
-def near_duplicates(name):
-    """Existing topics a new topic `name` would nearly duplicate, with their use counts."""
-    return list(with_use_counts(Tag.objects.filter(slug__in=slug_variants(name))).order_by("name"))
+def near_duplicates(names):
+    """{name: [the existing topics it would nearly duplicate, with their use counts]} for new
+    topic names, in one query however many."""
+    variants = {name: slug_variants(name) for name in names}
+    wanted = set().union(*variants.values())
+    tags = with_use_counts(Tag.objects.filter(slug__in=wanted)).order_by("name") if wanted else []
+    return {name: [tag for tag in tags if tag.slug in slugs] for name, slugs in variants.items()}
 
 
 def describe(tag, text):

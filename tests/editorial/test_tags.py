@@ -8,6 +8,8 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from articles.models import Release, TopicDescription
@@ -118,6 +120,27 @@ def test_choosing_create_new_topic_is_the_confirmation(client, writer, draft, hu
     assert names(draft) == ["Hurricanes", "Storm surge"]
 
 
+def test_a_name_typed_and_chosen_as_create_new_topic_needs_no_box(client, writer, draft):
+    client.force_login(writer)
+    response = post(client, draft, tags=["new:Storm surge"], new_tags="Storm surge")
+    assert response.status_code == 302
+    assert names(draft) == ["Storm surge"]
+
+
+def test_asking_about_new_topics_costs_the_same_for_two_names_or_thirty(
+    client, writer, draft, hurricanes
+):
+    client.force_login(writer)
+
+    def queries(count):
+        data = form_data(client, draft, new_tags=", ".join(f"Topic {n}" for n in range(count)))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(change_url(draft), data).status_code == 200  # asks to confirm
+        return len(captured)
+
+    assert queries(2) == queries(30)
+
+
 def test_the_form_shown_again_keeps_the_topics_being_made(client, writer, draft):
     """Nothing is lost: a form shown again for another reason still holds the new topics."""
     client.force_login(writer)
@@ -194,6 +217,7 @@ def test_suggestions_find_near_duplicates_and_offer_no_second_spelling(
     ]
     assert [r["text"] for r in suggest(client, "HURRICANE")] == ["Hurricane (1)"]
     assert [r["text"] for r in suggest(client, "hurricane, floods")] == []  # no comma in a name
+    assert [r["text"] for r in suggest(client, "hurri\x00cane")] == ["Hurricane (1)"]
 
 
 def test_suggestions_are_for_staff_who_may_see_topics(client, people, hurricanes):

@@ -21,6 +21,7 @@ from articles.editorial.tags import (
     with_use_counts,
 )
 from articles.models import Release
+from articles.text import xml_safe
 
 admin.site.unregister(Tag)
 
@@ -52,7 +53,7 @@ class TopicSuggestions(AutocompleteJsonView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        name = self.term.strip()
+        name = xml_safe(self.term).strip()
         first_page = context["page_obj"].number == 1
         if first_page and name and not name_problem(name) and new_topic_names([name]):
             context["object_list"] = [*context["object_list"], Tag(name=name)]
@@ -81,7 +82,7 @@ class TagAdmin(TaggitTagAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Also the spellings a new topic would nearly duplicate: "hurricanes" finds "Hurricane".
-        words = search_term.strip()
+        words = xml_safe(search_term).strip()  # PostgreSQL refuses a NUL in text
         if not words:
             return queryset, False
         return queryset.filter(Q(name__icontains=words) | Q(slug__in=slug_variants(words))), False
