@@ -5,9 +5,10 @@ through axe, the Nu Html Checker and HTML_CodeSniffer."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from taggit.models import Tag
 
-from articles.models import Release
+from articles.models import Release, TopicDescription
 from articles.roles import WRITER
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
 from tests.browser.test_editor import WCAG_21_AA, log_in, watch_for_csp_violations
@@ -27,10 +28,12 @@ def change_page(page, live_server, release):
 
 
 def type_in_topics(page, text):
-    """Types into select2's search box, the way a person does, and waits for the suggestions."""
+    """Types into select2's search box, the way a person does, and waits for the suggestions
+    for all of it (which end in the offer to create it)."""
     page.locator(".field-tags .select2-selection").click()
     page.keyboard.type(text)
-    page.wait_for_selector(".select2-results__option:not(.loading-results)")
+    offer = page.locator(".select2-results__option", has_text=f"Create new topic “{text}”")
+    expect(offer).to_be_visible()
 
 
 def test_typing_suggests_topics_with_counts_and_a_new_one_needs_choosing_create(
@@ -91,9 +94,10 @@ def test_the_topic_fields_pass_the_checkers_in_each_state(
     browser, live_server, people, draft, screenshot_dir
 ):
     """The release page with topics chosen, with a confirmation waiting, and with the list of
-    suggestions open; and the topic admin's pages."""
+    suggestions open; the topic admin's pages; and where readers see a description."""
     draft.tags.set(["Hurricanes"])
     tag = Tag.objects.get(name="Hurricanes")
+    TopicDescription.objects.create(tag=tag, text="Storm season warnings and recovery.")
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, bypass_csp=True)
     page = context.new_page()
     axe, sources, problems = Axe(), {}, {}
@@ -122,6 +126,8 @@ def test_the_topic_fields_pass_the_checkers_in_each_state(
     for name, path in {
         "list": "/admin/taggit/tag/?use=none-live",
         "change": f"/admin/taggit/tag/{tag.pk}/change/",
+        "public-page": "/news/tags/hurricanes/",
+        "subscribe": "/subscribe/",
     }.items():
         check(name, page.goto(live_server.url + path))
     context.close()
