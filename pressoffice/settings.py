@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "taggit",
+    "pressoffice.apps.TopicsConfig",  # taggit, its admin section named "Topics"
     "reversion",
     "django_prose_editor",
     "django_tasks",
@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "pressoffice",  # the project's own commands: backup, restore
+    "pressoffice",  # the project's own: commands (backup, restore), the desk's health panel
 ]
 
 MIDDLEWARE = [

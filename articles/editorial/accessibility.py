@@ -24,6 +24,12 @@ see whether the test still passes.
    view_only.html shows the same fieldsets without the form (and templates/admin/articles/
    planneditem/view_only.html, a plan as a reviewer reads it). Forms that share the page with
    the release form take ids of their own (auto_id in forms.py), never a second `id_version`.
+8. select2's many-choice box (the release form's topics, TopicsWidget in forms.py): its text box
+   has no name and its combobox, while open, says which list it opens only by aria-owns (axe);
+   static/admin_extra/topics.js names the one and adds aria-controls to the other. Its "clear
+   all" cross sits in the list of chosen topics as no list item (axe), so the widget has none.
+   And the suggestion under the cursor, white on the admin's light blue (2.4:1), takes the
+   header's colours in static/admin_extra/pressoffice-admin.css.
 """
 
 from pathlib import Path

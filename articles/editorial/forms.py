@@ -1,20 +1,127 @@
-"""The editors' forms: a release, a workflow step, a clearance answer, a correction, a share
-link, a tag merge."""
+"""The editors' forms: a release (with its topics), a workflow step, a clearance answer, a
+correction, a share link, a topic and a topic merge."""
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from taggit.models import Tag
 
 from articles.editorial.accessibility import native_split_date_time
 from articles.editorial.factcheck import MAX_FACT_CHECK_HOURS
 from articles.editorial.previews import MAX_SHARE_HOURS
-from articles.editorial.tags import canonical_tag_names
+from articles.editorial.tags import (
+    NEW_TOPIC,
+    canonical_tag_names,
+    name_problem,
+    near_duplicates,
+    new_topic_names,
+    split_names,
+)
 from articles.editorial.workflow import changed_since
-from articles.models import Release
+from articles.models import Release, TopicDescription
+
+# The release form's topic fields, in the order the form shows them.
+TOPIC_FIELDS = ["tags", "new_tags", "confirm_new_tags"]
+# Its inputs with no stored value to show.
+INPUT_ONLY_FIELDS = {"loaded_version", "new_tags", "confirm_new_tags"}
+
+
+def fieldsets_for(fieldsets, editable):
+    """The release form's fieldsets as a page shows them: a page that only shows a release has
+    no inputs without a stored value ("New topics")."""
+    if editable:
+        return fieldsets
+    return [
+        (name, {**options, "fields": [f for f in options["fields"] if f not in INPUT_ONLY_FIELDS]})
+        for name, options in fieldsets
+    ]
+
+
+class TopicsWidget(AutocompleteSelectMultiple):
+    """Django's admin autocomplete (select2, bundled with the admin) asking the topic admin's
+    suggestions view (editorial/admin/tags.py), started by static/admin_extra/topics.js so that a
+    chosen topic shows its name where the suggestion showed its use count. Without JavaScript it
+    is a plain list of the chosen topics; "New topics" adds more."""
+
+    url_name = "%s:taggit_tag_suggest"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["class"] = attrs["class"].replace("admin-autocomplete", "topics-autocomplete")
+        attrs["data-placeholder"] = "Type to find a topic"
+        # No "clear all" cross: select2 puts it in the list of chosen topics as a bare <span>,
+        # which is no list item (axe); each topic's own cross takes it off.
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        existing = [v for v in value if v.isdigit()]
+        groups = super().optgroups(name, existing, attr)
+        options = groups[0][1]
+        for new in (v for v in value if v.startswith(NEW_TOPIC)):
+            label = f"{new.removeprefix(NEW_TOPIC)} (new)"
+            options.append(self.create_option(name, new, label, True, len(options)))
+        return groups
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["admin_extra/topics.js"])
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    """Topics by pk, and topics to create as "new:<name>"; cleans to (tags, new names)."""
+
+    default_error_messages = {
+        "invalid_choice": "A topic chosen here was merged or retired after the page was "
+        "opened: choose the topics again.",
+    }
+
+    def __init__(self, **kwargs):
+        widget = TopicsWidget(Release._meta.get_field("tags"), admin.site)
+        super().__init__(Tag.objects.all(), widget=widget, **kwargs)
+
+    def clean(self, value):
+        values = [v.strip() for v in value or [] if v.strip()]
+        new = [v.removeprefix(NEW_TOPIC).strip() for v in values if v.startswith(NEW_TOPIC)]
+        chosen = super().clean([v for v in values if not v.startswith(NEW_TOPIC)])
+        problems = [problem for name in new if (problem := name_problem(name))]
+        if problems:
+            raise forms.ValidationError(problems)
+        return list(chosen), [name for name in new if name]
+
+
+class ConfirmationsField(forms.MultipleChoiceField):
+    """The boxes ticked to confirm new topics. Each box names its topic, so a box ticked for
+    one name never confirms another; a box left from an earlier page is simply not counted."""
+
+    def validate(self, value):
+        pass
 
 
 class ReleaseAdminForm(forms.ModelForm):
-    """The editors' form: refuses to save over a newer edit, and folds tag spellings together."""
+    """The editors' form: refuses to save over a newer edit, and takes topics that exist
+    (whatever their case or accents) and new ones only once confirmed."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tags = TopicsField(
+        label="Topics",
+        required=False,
+        help_text="Type a few letters to find a topic; the number is how many releases carry "
+        "it. A topic that does not exist yet is made only when you choose “Create new topic”.",
+    )
+    new_tags = forms.CharField(
+        label="New topics",
+        required=False,
+        max_length=1000,
+        help_text="Or type topics here, separated by commas. An existing topic is used as it "
+        "is; a new one is made only once you confirm it.",
+    )
+    confirm_new_tags = ConfirmationsField(
+        label="Confirm new topics",
+        required=False,
+        # The admin's class for a list of choices beside its label (forms.css).
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "radiolist"}),
+    )
 
     class Meta:
         model = Release
@@ -28,12 +135,61 @@ class ReleaseAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.lock_version
+        self._offer_confirmations()
 
-    def clean_tags(self):
-        return canonical_tag_names(self.cleaned_data.get("tags") or [])
+    def _offer_confirmations(self):
+        """A box for each typed name that is not a topic yet, and for each topic it nearly
+        duplicates; none (and no field shown) until a name needs one."""
+        typed = split_names(self.data.get(self.add_prefix("new_tags"), "")) if self.is_bound else []
+        self.new_names = [name for name in new_topic_names(typed) if not name_problem(name)]
+        self.similar = near_duplicates(self.new_names)
+        choices = []
+        for name in self.new_names:
+            choices.append((NEW_TOPIC + name, f"Yes, create new topic “{name}”"))
+            for tag in self.similar[name]:
+                uses = f"{tag.release_count} release{'s' if tag.release_count != 1 else ''}"
+                choices.append((str(tag.pk), f"No, use “{tag.name}” ({uses}) instead of “{name}”"))
+        field = self.fields["confirm_new_tags"]
+        field.choices = choices
+        if not choices:
+            field.widget = forms.MultipleHiddenInput()
+
+    def _clean_topics(self, cleaned):
+        """The topics to store: those chosen, those typed that exist, and new ones confirmed
+        (by choosing "Create new topic" or ticking its box); a new one unconfirmed is an
+        error, naming any topic it nearly duplicates."""
+        chosen, created = cleaned["tags"]
+        names = [tag.name for tag in chosen] + created
+        typed = split_names(cleaned.get("new_tags", ""))
+        # A name typed and also chosen as "Create new topic" is confirmed once already.
+        ticked = {*cleaned.get("confirm_new_tags", []), *(NEW_TOPIC + name for name in created)}
+        for name in typed:
+            if problem := name_problem(name):
+                self.add_error("new_tags", problem)
+            elif name not in self.new_names:
+                names.append(name)  # an existing topic, in any case or accents
+            else:
+                names += self._confirmed(name, ticked)
+        cleaned["tags"] = canonical_tag_names(names)
+
+    def _confirmed(self, name, ticked):
+        """What the boxes ticked for the new name `name` say to store: it, a similar topic
+        instead, or (an error) nothing yet."""
+        instead = [tag.name for tag in self.similar[name] if str(tag.pk) in ticked]
+        chosen = instead + ([name] if NEW_TOPIC + name in ticked else [])
+        if not chosen:
+            similar = ", ".join(f"“{tag.name}”" for tag in self.similar[name])
+            hint = f" A similar topic exists: {similar}." if similar else ""
+            self.add_error(
+                "new_tags",
+                f"“{name}” is not a topic yet.{hint} Tick a box under “Confirm new topics”.",
+            )
+        return chosen
 
     def clean(self):
         cleaned = super().clean()
+        if "tags" in cleaned:
+            self._clean_topics(cleaned)
         if self.instance.pk:
             self._refuse_lost_update(cleaned.get("loaded_version"))
         # The database constraint says the same, but Django skips model constraints that
@@ -152,9 +308,33 @@ class ShareLinkForm(forms.Form):
         super().__init__(*args, auto_id="id_share_%s", **kwargs)
 
 
+class TopicForm(forms.ModelForm):
+    """A topic in the admin: its name, its address (slug, kept when it is renamed), and what it
+    tells readers about itself."""
+
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=TopicDescription._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=TopicDescription._meta.get_field("text").help_text,
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["description"].initial = TopicDescription.text_of(self.instance)
+
+
 class TagMergeForm(forms.Form):
     target = forms.ModelChoiceField(
-        queryset=None, label="Keep this tag", help_text="The others are merged into it and deleted."
+        queryset=None,
+        label="Keep this topic",
+        help_text="The others are merged into it and deleted.",
     )
 
     def __init__(self, *args, tags, **kwargs):

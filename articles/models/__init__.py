@@ -26,6 +26,7 @@ from articles.models.records import (
     new_preview_token,
 )
 from articles.models.releases import Release
+from articles.models.topics import TopicDescription
 
 __all__ = [
     "AuditEntry",
@@ -46,6 +47,7 @@ __all__ = [
     "SignOff",
     "SocialLink",
     "TimerRun",
+    "TopicDescription",
     "new_image_key",
     "new_preview_token",
 ]

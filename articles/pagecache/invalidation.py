@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles import visibility
-from articles.models import Image, PublicChange, Release
+from articles.models import Image, PublicChange, Release, TopicDescription
 from articles.pagecache import freshness
 from articles.pagecache.keys import LIVE, LIVE_EDITS, SCHEDULE, SITE, release_key, tag_key
 from articles.states import State
@@ -116,6 +116,11 @@ def tag_changed(sender, instance, created=False, **kwargs):
         record({SITE})
 
 
+def topic_described(sender, instance, **kwargs):
+    """A topic's description shows on its own page (and on no other cached one)."""
+    record({tag_key(instance.tag_id)})
+
+
 def site_changed(sender, **kwargs):
     """The office and its follow links show on every page."""
     record({SITE})
@@ -152,6 +157,7 @@ def connect():
     receivers = [
         (TaggedItem, tagging_changed),
         (Tag, tag_changed),
+        (TopicDescription, topic_described),
         (Office, site_changed),
         (SocialLink, site_changed),
         (Image, photo_changed),

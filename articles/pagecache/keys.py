@@ -7,7 +7,8 @@
 - `live-edits`: any edit to a live release: pages too long to name each release (sitemaps).
 - `release:<id>`: one live release's content wherever it shows: its page, its card, its item
   in feeds and search results, and the links to it from neighbouring releases' pages.
-- `tag:<id>`: which live releases carry a tag: the related links on their pages.
+- `tag:<id>`: which live releases carry a tag: the related links on their pages; and the
+  tag's own page, which shows its description.
 - `schedule`: a minute moved on a release that is not live; no page depends on it, but it makes
   every server re-read the clock's minutes.
 

@@ -9,10 +9,10 @@ from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles.models import Release
+from articles.models import Release, TopicDescription
 from articles.pagecache.caching import cached_for_content
 from articles.pagecache.freshness import depends_on
-from articles.pagecache.keys import LIVE, release_key
+from articles.pagecache.keys import LIVE, release_key, tag_key
 from articles.public.archive import month_bounds, year_bounds
 from articles.public.cards import CARD_FIELDS, as_cards, with_tag_lists
 from articles.public.forms import SearchForm
@@ -119,6 +119,8 @@ class ReleaseListView(LiveReleasesMixin, ListView):
 
 
 class TagView(LiveReleasesMixin, ListView):
+    """A topic's live releases, under its description when it has one."""
+
     template_name = "articles/tag.html"
     empty_is_404 = True
 
@@ -126,11 +128,14 @@ class TagView(LiveReleasesMixin, ListView):
         return f"tag:{self.tag.pk}"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        topics = Tag.objects.select_related("description")
+        self.tag = get_object_or_404(topics, slug=self.kwargs["slug"])
         return super().get_queryset().tagged(pk=self.tag.pk)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        depends_on(tag_key(self.tag.pk))  # its description
+        description = TopicDescription.text_of(self.tag)
+        return super().get_context_data(tag=self.tag, description=description, **kwargs)
 
 
 class ArchiveView(LiveReleasesMixin, ListView):

@@ -2,13 +2,14 @@ from django import forms
 from django.db.models import Q
 from taggit.models import Tag
 
-from articles.models import Release
+from articles.models import Release, TopicDescription
 
 ALL, TOPICS = "all", "topics"
 
 
 class TopicsForm(forms.Form):
-    """Every release, or only those on chosen topics (tags that live releases carry)."""
+    """Every release, or only those on chosen topics (tags that live releases carry), each
+    with its description."""
 
     scope = forms.ChoiceField(
         label="Send me",
@@ -28,7 +29,12 @@ class TopicsForm(forms.Form):
         # A topic stays on offer to someone who follows it, even when nothing live carries it.
         live = Release.objects.live().tags()
         offered = Q(pk__in=live.values("pk")) | Q(pk__in=[tag.pk for tag in keep])
-        self.fields["topics"].queryset = Tag.objects.filter(offered).order_by("name")
+        topics = Tag.objects.filter(offered).select_related("description").order_by("name")
+        self.fields["topics"].queryset = topics
+
+    def description_of(self, choice):
+        """What the topic of one of the `topics` checkboxes says about itself, or ""."""
+        return TopicDescription.text_of(choice.data["value"].instance)
 
     def clean(self):
         data = super().clean()

@@ -51,8 +51,10 @@ def test_writer_drafts_publisher_schedules_reader_sees_it_at_its_minute(
     writer.click(".prose-editor .ProseMirror[contenteditable=true]")
     writer.keyboard.type("Crews will start dredging the main channel on Monday. Work lasts a week.")
     writer.fill("#id_dateline", "BALTIMORE")
-    writer.fill("#id_tags", "Harbors")
+    writer.fill("#id_new_tags", "Harbors")
     assert writer.locator("#id_status").count() == 0, "writers have no status field"
+    writer.click("input[name=_continue]")
+    writer.get_by_label("Yes, create new topic “Harbors”").check()  # a new topic, on purpose
     writer.click("input[name=_continue]")
     writer.get_by_role("button", name="Submit for review").click()
     assert "In review" in writer.locator(".workflow-panel h2").inner_text()

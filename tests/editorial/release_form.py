@@ -15,8 +15,10 @@ def form_data(client, release, **changes):
     data = {}
     for name in form.fields:
         value = form[name].value()
-        if name == "tags":
-            value = ", ".join(t.name for t in release.tags.all())
+        if isinstance(value, list):  # several values (the topics' pks), or none sent at all
+            if value:
+                data[name] = [str(v) for v in value]
+            continue
         if value is None:
             value = ""
         if name == "featured":

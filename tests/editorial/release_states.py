@@ -54,7 +54,7 @@ class Newsroom:
         data = {
             "kind": "press-release", "title": title, "slug": slugify(title), "summary": "",
             "dateline": "WASHINGTON", "body": "<p>The harbor reopened today. Ships are moving.</p>",
-            "byline": "", "office": office.pk, "tags": "Harbors",
+            "byline": "", "office": office.pk, "tags": "new:Harbors",
         }  # fmt: skip
         if expire_at is not None:
             local = timezone.localtime(expire_at)

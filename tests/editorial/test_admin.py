@@ -35,7 +35,7 @@ def release_form(office, **overrides):
         "expire_at_0": "",
         "expire_at_1": "",
         "office": office.pk,
-        "tags": "Grants, Coastal Resilience",
+        "tags": ["new:Grants", "new:Coastal Resilience"],  # chosen as "Create new topic"
     }
     data.update(overrides)
     return data
@@ -116,7 +116,7 @@ def test_expiry_time_that_does_not_exist_is_a_form_error(client, make_release, p
         for name in form.fields
         if name not in {"expire_at", "featured", "tags"}
     }
-    data.update({"expire_at_0": "2027-03-14", "expire_at_1": "02:30", "tags": ""})
+    data.update({"expire_at_0": "2027-03-14", "expire_at_1": "02:30"})
     response = client.post(url, data)
     assert response.status_code == 200
     assert "may be ambiguous or it may not exist" in response.text

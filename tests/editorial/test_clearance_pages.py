@@ -95,7 +95,7 @@ def test_an_edit_in_the_admins_form_voids_the_sign_off_and_the_page_shows_what_c
     writer = signed_in(people[WRITER])
     url = f"/admin/articles/release/{in_review.pk}/change/"
     _, data = form_defaults(page(writer, in_review), 'id="release_form"')
-    data["tags"] = "Harbors, Ports"  # a tag leaves the sign-off standing
+    data["tags"] = ["new:Harbors", "new:Ports"]  # a topic leaves the sign-off standing
     assert writer.post(url, data).status_code == 302
     assert [place.name for place in clearance.missing(in_review)] == ["Front office"]
 

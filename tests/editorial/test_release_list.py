@@ -132,7 +132,7 @@ def test_mine_is_what_i_wrote_or_last_rewrote(people, office):
 
     newsroom.write(WRITER, office, "Written by me")
     edit(newsroom.write(PUBLISHER, office, "Rewritten by me"), summary="A sharper summary.")
-    edit(newsroom.write(PUBLISHER, office, "Only tagged by me"), tags="Harbors, Ports")
+    edit(newsroom.write(PUBLISHER, office, "Only tagged by me"), tags=["new:Ports"])
     newsroom.write(PUBLISHER, office, "Theirs")
 
     assert open_view(writer, "Mine") == {"Written by me", "Rewritten by me"}

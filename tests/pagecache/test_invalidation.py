@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
+from taggit.models import Tag
 
 from articles.editorial.workflow import add_correction, take_step
-from articles.models import PublicChange, Release
+from articles.models import PublicChange, Release, TopicDescription
 from articles.pagecache import caching
 from tests.support import NOW
 
@@ -291,3 +292,22 @@ def test_after_a_change_waiting_requests_share_one_render(make_release, settings
         reader.join(10)
     assert len(renders) == 1 and sorted(answers) == ["hit"] * 7 + ["miss"]
     caching.forget()
+
+
+def test_a_topic_description_reaches_its_cached_page(client, site, committed):
+    """Written, changed or removed: the topic's page is current at once (its releases' pages
+    too, which carry the topic's key for their related links); other pages stay hits."""
+    energy = Tag.objects.get(name="Energy")
+    with time_machine.travel(NOW, tick=False):
+        pages = urls_of(site)
+        warm(client, pages)
+        described = committed(lambda: TopicDescription.objects.create(tag=energy, text="Power."))
+        assert misses(client, pages) == {"energy", "detail a", "detail b"}
+        assert "Power." in client.get(pages["energy"]).text
+
+        described.text = "Power and fuel."
+        committed(described.save)
+        assert "Power and fuel." in client.get(pages["energy"]).text
+        committed(described.delete)
+        assert "Power and fuel." not in client.get(pages["energy"]).text
+        assert misses(client, pages) == {"detail a", "detail b"}  # not read since the change

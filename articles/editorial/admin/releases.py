@@ -18,7 +18,7 @@ from articles.editorial.admin.release_list import ReleaseListMixin
 from articles.editorial.admin.revisions import RevisionsMixin
 from articles.editorial.admin.sharing import SharingMixin
 from articles.editorial.admin.steps import WorkflowStepsMixin
-from articles.editorial.forms import ReleaseAdminForm
+from articles.editorial.forms import TOPIC_FIELDS, ReleaseAdminForm, fieldsets_for
 from articles.editorial.workflow import (
     PUBLISH_PERMISSION,
     PUBLISHER_FIELDS,
@@ -93,7 +93,7 @@ class ReleaseAdmin(
                 "description": STEPS_HELP,
             },
         ),  # fmt: skip
-        ("Topics", {"fields": ["tags"]}),
+        ("Topics", {"fields": TOPIC_FIELDS}),
         (
             "History",
             {"fields": ["created", "created_by", "updated", "updated_by"], "classes": ["collapse"]},
@@ -102,7 +102,7 @@ class ReleaseAdmin(
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
-            return self.fieldsets
+            return fieldsets_for(self.fieldsets, editable=self.has_change_permission(request, obj))
         return [
             (name, {**options, "description": FIRST_SAVE_HELP})
             if options.get("description") == STEPS_HELP
