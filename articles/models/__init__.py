@@ -24,6 +24,7 @@ from articles.models.records import (
     TimerRun,
     new_preview_token,
 )
+from articles.models.redirects import Redirect
 from articles.models.releases import Release
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "PreviewLink",
     "PublicChange",
     "PublicChangeCounter",
+    "Redirect",
     "Release",
     "ReleaseNumberCounter",
     "RequiredSignOff",
