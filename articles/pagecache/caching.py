@@ -11,9 +11,9 @@ on any server.
   may be an old one a redirect keeps (articles/public/moved.py): it is cached too, under its
   whole query (sorted), since a legacy redirect may match on any parameter.
 - Pages (200) and permanent redirects (301) are stored, each with the keys of what it shows or
-  leads to; a 404 never is, so a redirect made later is never hidden behind a cached 404. Cookies decide nothing (the
-  public pages are the same for everyone); a response that varies on them, sets one or is
-  private is never stored.
+  leads to; a 404 never is, so a redirect made later is never hidden behind a cached 404.
+  Cookies decide nothing (the public pages are the same for everyone); a response that varies
+  on them, sets one or is private is never stored.
 - After a change each page is rendered once per process (and once per site when the page cache
   is shared, as with Redis) while other requests for it wait; none is answered from a stale
   entry meanwhile.
