@@ -112,8 +112,9 @@ def _address_keys(release, before, after):
     live): what each answers may have changed."""
     rows = [row for row in (before, after) if row is not None]
     paths = {
-        Release(slug=row["slug"], publish_at=row["publish_at"], created=row.get("created"))
-        .get_absolute_url()
+        Release(
+            slug=row["slug"], publish_at=row["publish_at"], created=row.get("created")
+        ).get_absolute_url()
         for row in rows
     }
     keys = {address_key(path) for path in paths}
