@@ -112,13 +112,11 @@ class _Hits:
             with self.lock:
                 self.pending.setdefault(pk, [0, last])[0] += hits
 
-    def flush(self):
-        """Write every count now (tests; a process that is stopping)."""
+    def forget(self):
+        """Start again with nothing counted (tests: another database, the same ids)."""
         with self.lock:
-            pending, self.pending = self.pending, {}
-        for pk, (hits, last) in pending.items():
-            Redirect.objects.count_hits(pk, hits, last)
-            self.written[pk] = time.monotonic()
+            self.pending.clear()
+            self.written.clear()
 
 
 hits = _Hits()
@@ -144,13 +142,16 @@ class RedirectHitsMiddleware:
 _WORD = re.compile(r"[^\W_]+")
 _SUFFIX = re.compile(r"\.(?:aspx?|html?|php|jsp|cfm|shtml)$", re.IGNORECASE)
 MAX_SEARCH_WORDS = 10
+# Words of an address that say nothing of what was there.
+_NOT_WORDS = {"news", "www", "index", "default", "home"}
 
 
 def search_words(path):
     """The words of the last part of a missing address that has any ("/news/2011/05/26/
     harbour-dredging-begins/" gives "harbour dredging begins"), to search for."""
     for segment in reversed(unquote(path).split("/")):
-        words = [w for w in _WORD.findall(_SUFFIX.sub("", segment)) if not w.isdigit()]
+        words = _WORD.findall(_SUFFIX.sub("", segment))
+        words = [w for w in words if not w.isdigit() and w.lower() not in _NOT_WORDS]
         if words:
             return " ".join(words[:MAX_SEARCH_WORDS]).lower()[:200]
     return ""
