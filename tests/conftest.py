@@ -14,8 +14,8 @@ from hypothesis import settings as hypothesis_settings
 
 from articles.models import Image, Office, Release
 from articles.pagecache import caching
-from articles.public import moved
 from articles.photos.uploads import clean_upload, store_image
+from articles.public import moved
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer

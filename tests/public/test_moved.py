@@ -162,7 +162,9 @@ LEGACY_ADDRESSES = [
 @pytest.mark.parametrize("address, status", LEGACY_ADDRESSES)
 def test_a_legacy_address_with_its_query(client, page_cache, make_release, address, status):
     release = make_release("Reset in relations")
-    Redirect.objects.create(old_path="/news/newsarticle.aspx", old_query="id=64105", release=release)
+    Redirect.objects.create(
+        old_path="/news/newsarticle.aspx", old_query="id=64105", release=release
+    )
     for _ in range(2):  # rendered, then from the cache
         response = client.get(address)
         assert response.status_code == status, address
