@@ -1,4 +1,5 @@
 """The editors' admin: releases (with their workflow, clearance, sharing and revision views),
-clearance routes, offices, social links and tags. Importing this package registers them."""
+clearance routes, offices, social links, tags and redirects. Importing this package registers
+them."""
 
-from articles.editorial.admin import clearance, offices, releases, tags  # noqa: F401
+from articles.editorial.admin import clearance, offices, redirects, releases, tags  # noqa: F401
