@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from django.db import DatabaseError
 from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -66,25 +67,40 @@ def moved_response(found):
 
 
 class MovedAddressMiddleware:
-    """Turns a 404 into the 301 of a redirect from that address, when one answers. Inside the
-    page cache (which stores the 301), so a repeat costs no query."""
+    """Answers an old address with the 301 of its redirect, where a page would be a 404.
+    Inside the page cache (which stores the 301), so a repeat costs no query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        if not _routed(request.path_info):
+            # No view answers here (a legacy address): ask first, without rendering a 404 page.
+            # The address matches with its query, as the page cache keys it.
+            found = _find(request, whole_query=True)
+            return self.get_response(request) if found is None else moved_response(found)
         response = self.get_response(request)
-        if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
+        if response.status_code != 404:
             return response
-        # A page's address matches on its path alone, as the page cache keys it; an address no
-        # view answers (a legacy one) on its query too.
-        unrouted = getattr(request, "resolver_match", None) is None
-        query = request.META.get("QUERY_STRING", "")
-        try:
-            found = find_redirect(request.path, query, whole_query=unrouted)
-        except DatabaseError:
-            return response  # the 404 stands; the outage middleware answers a database outage
+        found = _find(request, whole_query=False)  # a page's address: its path alone
         return response if found is None else moved_response(found)
+
+
+def _routed(path):
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def _find(request, whole_query):
+    try:
+        return find_redirect(request.path, request.META.get("QUERY_STRING", ""), whole_query)
+    except DatabaseError:
+        return None  # no redirect, as no page: the outage middleware answers for the database
 
 
 class _Hits:
