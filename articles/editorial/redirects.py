@@ -15,10 +15,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import Resolver404, resolve
 
 from articles.addresses import joined, normal_query, split_address
 from articles.models import Redirect, Release
+from articles.pagecache import invalidation
+from articles.pagecache.keys import address_key
 from articles.states import Status
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -57,9 +60,9 @@ def _on_this_site(host):
     return host and (host == site or host in settings.ALLOWED_HOSTS)
 
 
-def find_target(raw):
+def find_target(raw, stored=None):
     """Where a redirect to `raw` leads: a release (whose address it is now), or a page of this
-    site. An old address leads where its redirect leads."""
+    site. An old address leads where its redirect leads (`stored`: those already read)."""
     raw = (raw or "").strip()
     if not raw:
         raise RedirectError("Give the new address, or choose a release.")
@@ -70,8 +73,12 @@ def find_target(raw):
     if not path.startswith("/") or path.startswith("//") or "\\" in path:
         raise RedirectError(f"The new address “{raw[:120]}” should be a path, starting with /.")
     query = normal_query(parts.query)
-    earlier = Redirect.objects.filter(old_path=path.lower(), old_query=query)
-    if earlier := earlier.select_related("release").first():
+    if stored is not None:
+        earlier = stored.get((path.lower(), query))
+    else:
+        earlier = _with_targets(Redirect.objects.filter(old_path=path.lower(), old_query=query))
+        earlier = earlier.first()
+    if earlier is not None:
         return Target(earlier.release, earlier.new_path)
     try:
         match = resolve(path)
@@ -86,7 +93,13 @@ def find_target(raw):
     return Target(path=joined(path, query))
 
 
-def problem_with(address, target, exclude_pk=None):
+def _with_targets(redirects):
+    fields = ["old_path", "old_query", "new_path", "release__title", "release__slug",
+              "release__publish_at", "release__created"]  # fmt: skip
+    return redirects.select_related("release").only(*fields)
+
+
+def problem_with(address, target, exclude_pk=None, check_taken=True):
     """Why a redirect from `address` (path, query) to `target` cannot be made, or ""."""
     path, query = address
     if split_address(target.url()) == address:
@@ -94,7 +107,7 @@ def problem_with(address, target, exclude_pk=None):
     if not query and _live_page_at(path):
         return "A live release's page is at this address: a redirect there would never answer."
     taken = Redirect.objects.filter(old_path=path, old_query=query).exclude(pk=exclude_pk)
-    if taken.exists():
+    if check_taken and taken.exists():
         return "Another redirect already starts from this address: change that one."
     return ""
 
@@ -115,13 +128,23 @@ def save_redirect(redirect, target):
     with transaction.atomic():
         redirect.release, redirect.new_path = target.release, "" if target.release else target.path
         redirect.save()
-        leading_here = Redirect.objects.filter(
-            release__isnull=True, new_path__iexact=redirect.old_address
-        ).exclude(pk=redirect.pk)
-        for earlier in leading_here:
-            earlier.release, earlier.new_path = redirect.release, redirect.new_path
-            earlier.save()
+        _bring_along([redirect])
     return redirect
+
+
+def _bring_along(made):
+    """Redirects that led to the old address of one of `made` lead where it leads now."""
+    by_address = {redirect.old_address: redirect for redirect in made}
+    addresses = sorted(by_address)
+    for start in range(0, len(addresses), 500):
+        leading_here = Redirect.objects.annotate(lowered=Lower("new_path")).filter(
+            release__isnull=True, lowered__in=addresses[start : start + 500]
+        )
+        for earlier in leading_here:
+            redirect = by_address[earlier.lowered]
+            if earlier.pk != redirect.pk:
+                earlier.release, earlier.new_path = redirect.release, redirect.new_path
+                earlier.save()
 
 
 # Many at once, from a CSV file ----------------------------------------------------------------
@@ -187,13 +210,32 @@ def plan(lines):
             first.problem = first.problem or f"The same old address as line {line.number}."
             continue
         by_address[line.address] = line
+    stored = _stored([*by_address, *(_address_or_none(line.new) for line in lines)])
+    targets = {}
     for line in lines:
         if not line.problem:
-            _plan_line(line, by_address)
+            _plan_line(line, by_address, stored, targets)
     return lines
 
 
-def _plan_line(line, by_address):
+def _address_or_none(raw):
+    try:
+        return split_address(raw)
+    except ValueError:
+        return None
+
+
+def _stored(addresses):
+    """{(path, query): Redirect} for those of `addresses` stored, in a query per 500 paths."""
+    paths = sorted({address[0] for address in addresses if address})
+    found = {}
+    for start in range(0, len(paths), 500):
+        for row in _with_targets(Redirect.objects.filter(old_path__in=paths[start : start + 500])):
+            found[(row.old_path, row.old_query)] = row
+    return found
+
+
+def _plan_line(line, by_address, stored, targets):
     seen, new = [line.address], line.new
     while True:
         try:
@@ -208,13 +250,16 @@ def _plan_line(line, by_address):
             break
         seen.append(hop)
         new = by_address[hop].new
-    try:
-        line.target = find_target(new)
-    except RedirectError as exc:
-        line.problem = str(exc)
+    if new not in targets:  # the same new address on many lines is looked up once
+        try:
+            targets[new] = find_target(new, stored)
+        except RedirectError as exc:
+            targets[new] = exc
+    if isinstance(targets[new], RedirectError):
+        line.problem = str(targets[new])
         return
-    existing = Redirect.objects.filter(old_path=line.address[0], old_query=line.address[1])
-    if existing := existing.first():
+    line.target = targets[new]
+    if existing := stored.get(line.address):
         if (existing.release_id, existing.new_path) == (
             line.target.release.pk if line.target.release else None,
             "" if line.target.release else line.target.path,
@@ -223,7 +268,7 @@ def _plan_line(line, by_address):
             return
         line.problem = f"Already redirects to {existing.target_url()}: change that one first."
         return
-    line.problem = problem_with(line.address, line.target)
+    line.problem = problem_with(line.address, line.target, check_taken=False)
     line.outcome = "" if line.problem else "add"
 
 
@@ -231,14 +276,23 @@ def apply(lines, origin=Redirect.MANUAL):
     """Write the planned lines, all or none; returns how many redirects were added."""
     if any(line.problem for line in lines):
         raise RedirectError("Some lines have problems: nothing was written.")
-    added = 0
+    made = [
+        Redirect(
+            old_path=line.address[0],
+            old_query=line.address[1],
+            origin=origin,
+            release=line.target.release,
+            new_path="" if line.target.release else line.target.path,
+        )
+        for line in lines
+        if line.outcome == "add"
+    ]
     with transaction.atomic():
-        for line in lines:
-            if line.outcome == "add":
-                path, query = line.address
-                save_redirect(Redirect(old_path=path, old_query=query, origin=origin), line.target)
-                added += 1
-    return added
+        # In bulk, so signals are not sent: the change log hears of every address at once.
+        Redirect.objects.bulk_create(made, batch_size=500)
+        invalidation.record({address_key(r.old_path, r.old_query) for r in made})
+        _bring_along(made)
+    return len(made)
 
 
 def record_legacy(release, raw, *, dry_run=False):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from articles.editorial.redirects import apply, plan, read_csv
 from articles.models import Redirect
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from tests.subscriptions.pages import form_defaults
@@ -200,6 +201,16 @@ def test_no_file_is_a_form_error(administrator):
     action, data = form_defaults(administrator.get(IMPORT), 'name="dry_run"')
     response = administrator.post(IMPORT, data)
     assert response.status_code == 400 and "This field is required" in response.text
+
+
+@pytest.mark.parametrize("n", [5, 600])
+def test_checking_a_file_costs_a_few_queries_however_long(n, django_assert_max_num_queries):
+    text = "\n".join(f"/old/{i}.html,/news/tags/energy/" for i in range(n))
+    with django_assert_max_num_queries(2):  # the stored redirects, per 500 paths
+        lines = plan(read_csv(text.encode()))
+    assert {line.outcome for line in lines} == {"add"}
+    with django_assert_max_num_queries(20):  # batched inserts, the change log: not one a line
+        assert apply(lines) == n
 
 
 # manage.py import_redirects ------------------------------------------------------------------
