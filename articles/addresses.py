@@ -1,5 +1,6 @@
-"""Public addresses: the site's own (site_url), and the shapes of its pages, reversed once per
-worker, then filled in.
+"""Public addresses: the site's own (site_url), the shapes of its pages, reversed once per
+worker, then filled in, and the one spelling of an old address that redirects store and match
+(split_address, address_queries).
 
 A list page links dozens of releases and tags, and every page repeats the same header, footer
 and archive links: reverse() resolves the pattern again for each one (candidates.json in
@@ -8,6 +9,7 @@ The URLconf stays the one source of the shapes, and cannot change while a worker
 """
 
 from functools import lru_cache
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
@@ -51,3 +53,52 @@ def release_url(day, slug):
 
 def tag_url(slug):
     return url("articles:tag", _SLUG).replace(_SLUG, slug, 1)
+
+
+# Longest old path, and longest query, a redirect keeps (the columns' length).
+MAX_ADDRESS_PART = 500
+# A request's parameters tried one by one (see address_queries), at most.
+MAX_QUERY_PARAMETERS = 20
+
+
+def normal_query(query):
+    """A query string with its parameters sorted and their names lower-cased, so an old link
+    matches whatever order or case it was written in (values are kept as they are)."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode(sorted((name.lower(), value) for name, value in pairs))
+
+
+def split_address(raw):
+    """(path, query) of an old address, as redirects store and match it, or ValueError saying
+    why it is not one. An absolute URL (the old site's) loses its scheme and host; the path is
+    decoded and lower-cased (the old site's server ignored case, and links to it vary); the query
+    is normal_query's."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise ValueError("is empty")
+    if any(ord(character) < 32 or ord(character) == 127 for character in raw):
+        raise ValueError("holds a control character")
+    parts = urlsplit(raw)
+    if parts.scheme and (parts.scheme not in {"http", "https"} or not parts.netloc):
+        raise ValueError("is not a web address (it should start with / or http)")
+    path = unquote(parts.path)
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError("is not a path on a web site (it should start with /)")
+    query = normal_query(parts.query)
+    if len(path) > MAX_ADDRESS_PART or len(query) > MAX_ADDRESS_PART:
+        raise ValueError(f"is longer than {MAX_ADDRESS_PART} characters")
+    return path.lower(), query
+
+
+def joined(path, query):
+    return f"{path}?{query}" if query else path
+
+
+def address_queries(query):
+    """The stored queries a request with `query` (normal_query's) may match, most specific
+    first: the whole query, each of its parameters alone, then none. A legacy link copied with a
+    tracking parameter added still finds `?id=64105`."""
+    pairs = parse_qsl(query, keep_blank_values=True)[:MAX_QUERY_PARAMETERS]
+    single = [urlencode([pair]) for pair in pairs] if len(pairs) > 1 else []
+    found = [query, *single, ""] if query else [""]
+    return list(dict.fromkeys(found))

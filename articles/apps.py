@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from articles import models
+        from articles import models, moves
         from articles.editorial.clearance_notices import after_text_change
         from articles.pagecache import invalidation
         from articles.photos.uploads import delete_files_after_commit
@@ -24,6 +24,9 @@ class ArticlesConfig(AppConfig):
 
         # A change logs the public pages it touches, in its own transaction.
         invalidation.connect()
+
+        # A public release's old address keeps answering, with a redirect made in the save.
+        moves.connect()
 
         # An edit to cleared text voids the sign-offs on it (editorial/clearance.py).
         post_save.connect(

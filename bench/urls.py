@@ -5,6 +5,7 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.urls import path
 
+from pressoffice.urls import handler404  # noqa: F401 - the project's 404 page, here too
 from pressoffice.urls import urlpatterns as project_urlpatterns
 
 CEILING_BODY = Path(__file__).resolve().parent / "var" / "ceiling-static" / "ceiling.html"

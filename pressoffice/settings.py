@@ -92,7 +92,11 @@ MIDDLEWARE = [
     # ETag/304 for every page, cached or not; then the page cache, before anything that could
     # touch a session.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Counts the redirects served, cached or not (articles/public/moved.py).
+    "articles.public.moved.RedirectHitsMiddleware",
     "articles.pagecache.caching.PublicPageCacheMiddleware",
+    # Inside the page cache, which keeps its 301s: an old address's 404 becomes its redirect.
+    "articles.public.moved.MovedAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

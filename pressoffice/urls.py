@@ -11,12 +11,16 @@ from articles.editorial.calendar.feed import feed_view as calendar_feed_view
 from articles.editorial.factcheck import fact_check_view
 from articles.pagecache.caching import page_cache_params
 from articles.photos.views import rendition
+from articles.public.moved import not_found
 from articles.public.previews import share_link_view
 from articles.public.sitemaps import SITEMAPS, news_sitemap
 from articles.public.views import ReleaseListView
 from pressoffice import observability, views
 from staff import views as staff_views
 from staff.views import sign_out_everywhere_view
+
+# A missing page offers a search for the words of its address.
+handler404 = not_found
 
 # Public pages served from the page cache, keyed by these query parameters alone.
 sitemap_index = page_cache_params(partial(sitemap_views.index), "p")

@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from articles.models import Image, Office, Release
 from articles.pagecache import caching
 from articles.photos.uploads import clean_upload, store_image
+from articles.public import moved
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from subscriptions.sending.worker import Worker
 from tests.servers import SMTPServer
@@ -88,8 +89,10 @@ def library_image(db):
 
 @pytest.fixture(autouse=True)
 def fresh_change_log_reader():
-    """Each test's database starts the change log again: so does this process's reader."""
+    """Each test's database starts the change log again: so does this process's reader, and
+    the redirects' hit counter (the same ids are other redirects now)."""
     caching.forget()
+    moved.hits.forget()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles import moves
 from articles.editorial import clearance, clearance_notices
 from articles.errors import WorkflowError
 from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter, SignOff
@@ -280,8 +281,9 @@ def _gone_live_before(release, published_at):
 
 def _claim_slug(release, now):
     """A release going public takes its headline's slug from a release that is not live, so
-    its address never hints at a hidden one; the hidden one moves aside (it has no public
-    address to break). A live holder keeps its slug, and this one its random suffix."""
+    its address never hints at a hidden one; the hidden one moves aside (if it was once public,
+    its old address redirects to it, and answers 404 like it until it is live again). A live
+    holder keeps its slug, and this one its random suffix."""
     if not release.has_slug_variant():
         return
     base = release.base_slug()
@@ -290,8 +292,10 @@ def _claim_slug(release, now):
         if holder.is_live_at(now):
             return
         # Every release counts, the holder too: it must leave `base` for this one.
-        aside = Release.objects.unused_slug(base)
-        Release.objects.filter(pk=holder.pk).update(slug=aside)
+        before = moves.stored_address(holder.pk)
+        holder.slug = Release.objects.unused_slug(base)
+        Release.objects.filter(pk=holder.pk).update(slug=holder.slug)
+        moves.moved(holder, before)  # a withdrawn holder's old readers still find it
     release.slug = base
 
 

@@ -25,6 +25,7 @@ from articles.models.records import (
     TimerRun,
     new_preview_token,
 )
+from articles.models.redirects import Redirect
 from articles.models.releases import Release
 from articles.models.topics import TopicDescription
 
@@ -41,6 +42,7 @@ __all__ = [
     "PreviewLink",
     "PublicChange",
     "PublicChangeCounter",
+    "Redirect",
     "Release",
     "ReleaseNumberCounter",
     "RequiredSignOff",

@@ -13,7 +13,7 @@ import uuid
 
 import reversion
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -213,8 +213,8 @@ class Release(ReleasePublication, ReleaseRecord):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The last part of the web address; filled in from the headline. "
-        "Changing it after publication breaks links people have shared.",
+        help_text="The last part of the web address; filled in from the headline. Once the "
+        "release has been published, the old address keeps working: it redirects here.",
     )
     summary = models.TextField(
         blank=True,
@@ -305,7 +305,10 @@ class Release(ReleasePublication, ReleaseRecord):
             self.publish_at = timezone.now()
         self.lock_version += 1
         self.note_text_change()
-        super().save(*args, **kwargs)
+        # One transaction for the row and what its signals write with it: the change log's
+        # keys, and the redirect from an old address (articles/moves.py).
+        with transaction.atomic():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         day = timezone.localdate(self.publish_at or self.created or timezone.now())

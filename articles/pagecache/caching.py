@@ -7,9 +7,13 @@ on any server.
   log and the clock's minutes whether it is still current, so the cache backends never decide
   anything and a cache that fails only makes pages slower.
 - Only views that declare `page_cache_params` are cached, under a key made of the path and
-  those query parameters alone: junk parameters share one entry. Cookies decide nothing (the
-  public pages are the same for everyone); a response that varies on them, sets one or is
-  private is never stored.
+  those query parameters alone: junk parameters share one entry. An address no view answers
+  may be an old one a redirect keeps (articles/public/moved.py): it is cached too, under its
+  whole query (sorted), since a legacy redirect may match on any parameter.
+- Pages (200) and permanent redirects (301) are stored, each with the keys of what it shows or
+  leads to; a 404 never is, so a redirect made later is never hidden behind a cached 404.
+  Cookies decide nothing (the public pages are the same for everyone); a response that varies
+  on them, sets one or is private is never stored.
 - After a change each page is rendered once per process (and once per site when the page cache
   is shared, as with Redis) while other requests for it wait; none is answered from a stale
   entry meanwhile.
@@ -38,6 +42,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 
+from articles.addresses import MAX_ADDRESS_PART, normal_query
 from articles.pagecache import freshness
 from articles.pagecache.keys import SITE, cdn_key
 
@@ -238,6 +243,10 @@ def _local_copies():
     return None if pages is None or isinstance(pages, LocMemCache) else _local_pages
 
 
+# Stored answers: pages, and the permanent redirects of old addresses and corrected dates.
+CACHED_STATUSES = {200, 301}
+# The parameters of an address no view answers: all of them (see the module docstring).
+WHOLE_QUERY = ("*",)
 # How long a request waits for another server's render of the same page before rendering it.
 SHARED_RENDER_WAIT = 3.0
 
@@ -262,19 +271,23 @@ class PublicPageCacheMiddleware:
             _request_seq.reset(token)
 
     def _public_page_params(self, request):
-        """The query parameters a public page reads, or None when it is not a public page."""
+        """The query parameters a public page reads, WHOLE_QUERY for an address no view
+        answers, or None when it is not a public page."""
         try:
             view = resolve(request.path_info).func
         except Resolver404:
-            return None
+            short = len(request.META.get("QUERY_STRING", "")) <= MAX_ADDRESS_PART
+            return WHOLE_QUERY if short else None
         params = getattr(view, "page_cache_params", None)
         if params is None:
             params = getattr(getattr(view, "view_class", None), "page_cache_params", None)
         return params
 
     def _key(self, request, params):
-        # The last value of each parameter, as QueryDict.get (and so every view) reads it.
-        query = urlencode([(name, request.GET[name]) for name in params if name in request.GET])
+        if params is WHOLE_QUERY:
+            query = normal_query(request.META.get("QUERY_STRING", ""))
+        else:  # the last value of each parameter, as QueryDict.get (and so every view) reads it
+            query = urlencode([(name, request.GET[name]) for name in params if name in request.GET])
         return f"pressoffice:page:{request.method}:{request.get_host()}:{request.path}?{query}"
 
     def _respond(self, request, key, keys):
@@ -360,7 +373,7 @@ class PublicPageCacheMiddleware:
     def _cacheable_response(self, response):
         cache_control = response.get("Cache-Control", "")
         return (
-            response.status_code == 200
+            response.status_code in CACHED_STATUSES
             and not response.has_header("Content-Encoding")
             and not response.cookies
             and not getattr(response, "streaming", False)

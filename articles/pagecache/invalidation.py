@@ -4,7 +4,10 @@ Cached pages and fragments carry the keys they show (articles/pagecache/freshnes
 change makes exactly those entries stale; the same keys go out in the `Surrogate-Key` header for
 a CDN that purges by key.
 
-A release that is not live before or after a save touches no page at all.
+A release that is not live before or after a save touches no page at all. A release whose
+address changes, or that comes or goes at an address, touches that address and its old ones
+(`address:` keys), and so does a redirect made, changed or deleted: a cached redirect, or a page
+an old address now answers with, is never served after that.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,15 +16,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles import visibility
-from articles.models import Image, PublicChange, Release, TopicDescription
+from articles.models import Image, PublicChange, Redirect, Release, TopicDescription
 from articles.pagecache import freshness
-from articles.pagecache.keys import LIVE, LIVE_EDITS, SCHEDULE, SITE, release_key, tag_key
+from articles.pagecache.keys import (
+    LIVE,
+    LIVE_EDITS,
+    SCHEDULE,
+    SITE,
+    address_key,
+    release_key,
+    tag_key,
+)
 from articles.states import State
 
 # What a save may change without anything public changing.
 BOOKKEEPING = {"lock_version", "updated", "updated_by", "went_live_at", "status", "has_photos"}
 CLOCK_FIELDS = ("status", "publish_at", "expire_at")
 ORDER_FIELDS = ("publish_at", "featured")
+ADDRESS_FIELDS = ("slug", "publish_at")
 
 
 def record(keys):
@@ -66,10 +78,12 @@ def release_change_keys(release, before, after, now=None):
             before is not None and before["status"] == Release.Status.PUBLISHED
         )
         return {SCHEDULE} if moved and scheduled else set()
+    moved = before is not None and any(before[f] != after[f] for f in ADDRESS_FIELDS)
+    addresses = _address_keys(release, before, after) if moved or was_live != is_live else set()
     if was_live != is_live or any(before[f] != after[f] for f in ORDER_FIELDS):
-        return _membership_keys(release, before or after, after)
+        return _membership_keys(release, before or after, after) | addresses
     changed = {f for f in after if before[f] != after[f]} - BOOKKEEPING
-    return {release_key(release.pk), LIVE_EDITS} if changed else set()
+    return {release_key(release.pk), LIVE_EDITS} | addresses if changed else set()
 
 
 def _is_live(row, now):
@@ -90,6 +104,23 @@ def _membership_keys(release, before, after):
         for neighbour in (live.before(place), live.after(place)):
             if neighbour is not None:
                 keys.add(release_key(neighbour.pk))
+    return keys
+
+
+def _address_keys(release, before, after):
+    """The addresses a release was and is at, and its old ones (which lead to it while it is
+    live): what each answers may have changed."""
+    rows = [row for row in (before, after) if row is not None]
+    paths = {
+        Release(
+            slug=row["slug"], publish_at=row["publish_at"], created=row.get("created")
+        ).get_absolute_url()
+        for row in rows
+    }
+    keys = {address_key(path) for path in paths}
+    if release.pk is not None:
+        old = Redirect.objects.filter(release=release.pk).values_list("old_path", "old_query")
+        keys.update(address_key(path, query) for path, query in old)
     return keys
 
 
@@ -139,6 +170,11 @@ def correction_changed(sender, instance, **kwargs):
     record(_live_release_keys([instance.release_id]))
 
 
+def redirect_changed(sender, instance, **kwargs):
+    """A redirect made, changed or deleted: what its old address answers changed."""
+    record({address_key(instance.old_path, instance.old_query)})
+
+
 def went_live(release):
     """publish_due's going-live steps write the release number without a save."""
     record({release_key(release.pk), LIVE_EDITS})
@@ -162,6 +198,7 @@ def connect():
         (SocialLink, site_changed),
         (Image, photo_changed),
         (Correction, correction_changed),
+        (Redirect, redirect_changed),
     ]
     for model, receiver in receivers:
         uid = f"cache-{model.__name__}"

@@ -9,6 +9,9 @@
   in feeds and search results, and the links to it from neighbouring releases' pages.
 - `tag:<id>`: which live releases carry a tag: the related links on their pages; and the
   tag's own page, which shows its description.
+- `address:<digest>`: what one address answers when no live release's page is there: a
+  redirect from it (made, changed or gone), or a release whose page it is coming or going. The
+  digest is of the path and query (articles/addresses.py spells them), so any length fits.
 - `schedule`: a minute moved on a release that is not live; no page depends on it, but it makes
   every server re-read the clock's minutes.
 
@@ -32,6 +35,11 @@ def release_key(pk):
 
 def tag_key(pk):
     return f"tag:{pk}"
+
+
+def address_key(path, query=""):
+    digest = hashlib.sha256(f"{path.lower()}?{query}".encode()).hexdigest()[:24]
+    return f"address:{digest}"
 
 
 def cdn_key(key):

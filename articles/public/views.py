@@ -17,6 +17,7 @@ from articles.public.archive import month_bounds, year_bounds
 from articles.public.cards import CARD_FIELDS, as_cards, with_tag_lists
 from articles.public.forms import SearchForm
 from articles.public.fragments import cached_live_tags, live_archive_years, release_page
+from articles.public.moved import find_redirect, moved_response
 from articles.public.search import search
 
 
@@ -222,7 +223,11 @@ class ReleaseDetailView(DetailView):
         self.object = self.get_object()
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
-            # The publish date was corrected after links went out: send readers on.
+            # Another release's old address, with this one's slug, leads to that one; else the
+            # publish date was corrected after links went out: send readers on.
+            found = find_redirect(request.path, whole_query=False)
+            if found is not None:
+                return moved_response(found)
             return redirect(canonical, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 

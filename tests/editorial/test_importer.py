@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.editorial.importer import ReleaseFileError, parse_release
-from articles.models import Office, Release
+from articles.models import Office, Redirect, Release
 from articles.text import html_to_text
 from tests.support import OFFICE_TZ, SAMPLES
 
@@ -222,3 +222,83 @@ def test_body_ending_without_punctuation_is_not_mistaken_for_an_office():
     parsed = parse_release("Some Headline Here\nFirst paragraph.\nDepartment of Examples\n")
     assert parsed.paragraphs == ["First paragraph."]
     assert parsed.office_name == "Department of Examples"
+
+
+# Legacy addresses (--legacy-urls) ------------------------------------------------------------
+
+# The sample carries no address of its own; this is the shape of its old site's article links.
+SAMPLE_LEGACY = "https://www.defense.gov/news/newsarticle.aspx?id=64105"
+
+
+def legacy_csv(tmp_path, *rows, header=True):
+    path = tmp_path / "legacy.csv"
+    lines = (["source_key,legacy_url"] if header else []) + [",".join(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@needs_sample
+@pytest.mark.django_db
+def test_the_sample_imported_with_its_legacy_address_answers_there(client, tmp_path):
+    sidecar = legacy_csv(tmp_path, (SAMPLE.name, SAMPLE_LEGACY))
+    code, out, err = run(SAMPLE, "--status", "published", "--legacy-urls", sidecar)
+    assert code == 0, err
+    assert f"(legacy address {SAMPLE_LEGACY}: added)" in out
+    release = Release.objects.get()
+    response = client.get("/news/newsarticle.aspx?id=64105")
+    assert response.status_code == 301
+    assert response["Location"] == release.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200
+
+    code, out, _ = run(SAMPLE, "--status", "published", "--legacy-urls", sidecar)
+    assert code == 0 and "unchanged" in out and f"{SAMPLE_LEGACY}: unchanged" in out
+    assert Release.objects.count() == 1 and release.old_addresses.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_legacy_address_by_source_key_and_a_draft_answers_404_until_published(
+    client, release_file, tmp_path
+):
+    key = "2024-09-03/secretary-opens-new-training-center"
+    sidecar = legacy_csv(tmp_path, (key, "/news/newsarticle.aspx?ID=7"), header=False)
+    code, out, err = run(release_file, "--dry-run", "--legacy-urls", sidecar)
+    assert code == 0 and "would be added" in out and not Release.objects.exists()
+    code, _, err = run(release_file, "--legacy-urls", sidecar)
+    assert code == 0, err
+    assert client.get("/news/newsarticle.aspx?id=7").status_code == 404  # a draft: not yet
+    run(release_file, "--status", "published", "--legacy-urls", sidecar)
+    assert client.get("/news/newsarticle.aspx?id=7").status_code == 301
+
+
+@pytest.mark.django_db
+def test_a_legacy_address_held_by_another_release_fails_that_file_alone(
+    release_file, tmp_path, make_release
+):
+    other = make_release("Already there")
+    Redirect.objects.create(old_path="/news/newsarticle.aspx", old_query="id=8", release=other)
+    sidecar = legacy_csv(tmp_path, ("release.txt", "/news/newsarticle.aspx?id=8"))
+    code, _, err = run(release_file, "--legacy-urls", sidecar)
+    assert code == 1 and "already redirects to" in err
+    assert not Release.objects.filter(source_key__startswith="2024").exists()  # neither written
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("source_key,legacy_url\nrelease.txt\n", ":2: expected two columns"),
+        ("release.txt,not an address\n", ":1: The old address"),
+        ("release.txt,/a.aspx\nrelease.txt,/b.aspx\n", "given a legacy address twice"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_bad_legacy_file_is_refused_with_its_line(release_file, tmp_path, content, message):
+    sidecar = tmp_path / "legacy.csv"
+    if isinstance(content, bytes):
+        sidecar.write_bytes(content)
+    else:
+        sidecar.write_text(content)
+    code, _, err = run(release_file, "--legacy-urls", sidecar)
+    assert code == 1 and message in err and "Traceback" not in err
+    assert not Release.objects.exists()
+    assert run(release_file, "--legacy-urls", tmp_path / "missing.csv")[2].endswith("no such file.")

@@ -1,8 +1,9 @@
 """One site on two servers (design rule 9): two gunicorn servers, each with only its own caches, on
 one PostgreSQL database. What a Publisher does through the admin on one is what readers get from
-the other within a second; then the same with a Redis shared by both, paused and killed under
-them."""
+the other within a second, a changed address's redirect included; then the same with a Redis
+shared by both, paused and killed under them."""
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -20,6 +21,7 @@ import psycopg
 import pytest
 
 from tests.servers import Gunicorn, RedisServer
+from tests.subscriptions.pages import form_defaults
 from tests.support import ROOT
 
 pytestmark = [
@@ -170,6 +172,13 @@ class Staff:
             fields = {"sign_off": "second-reader", "answer": "clear", "version": version}
             self.post(f"{ADMIN}/{pk}/clearance/", fields)
 
+    def edit(self, title, **changes):
+        """Save the release's change form as served, with `changes` typed in."""
+        pk, page = self.page(title)
+        page = type("Page", (), {"content": page.encode()})
+        _, fields = form_defaults(page, 'name="slug"')
+        return self.post(f"{ADMIN}/{pk}/change/", {**fields, **changes})
+
     def correct(self, title, text):
         pk, version = self.release(title)
         return self.post(f"{ADMIN}/{pk}/correct/", {"text": text, "version": version})
@@ -186,6 +195,29 @@ def fetch(base, path):
     except urllib.error.HTTPError as error:
         body, status, headers = error.read().decode(), error.code, error.headers
     return status, body, headers, time.monotonic() - started
+
+
+def answer(base, path):
+    """(status, Location) of an anonymous GET, redirects not followed."""
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location"), response.getheader("X-Page-Cache")
+    finally:
+        connection.close()
+
+
+def answered_within(base, path, wanted, seconds=1.0):
+    """How long after now `base` first answers `path` with (status, Location) `wanted`."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds + 0.5:
+        if answer(base, path)[:2] == wanted:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None
 
 
 def warm(base, path):
@@ -256,6 +288,29 @@ def test_what_a_publisher_does_on_one_server_readers_get_from_the_other_within_a
     assert "Draft to schedule" not in fetch(b.url, "/news/")[1]
     time.sleep(0.5)
     assert seen_within(b.url, "/news/", lambda s, body: "Draft to schedule" in body) is not None
+
+
+def test_a_changed_address_redirects_on_the_other_server_within_a_second(servers):
+    a, b = servers()
+    publisher = Staff(a.url)
+    publisher.sign_in()
+    old = detail_path(b.url, "Old news stays")
+    new = old.replace("/old-news-stays/", "/old-news-still-stays/")
+    warm(b.url, old)  # b serves the old page from its cache
+
+    publisher.edit("Old news stays", slug="old-news-still-stays")
+    assert answered_within(b.url, old, (301, new)) is not None
+    assert answer(b.url, new)[0] == 200
+    for server in (a, b):  # every worker answers from its cache, the redirect included
+        assert {answer(server.url, old) for _ in range(6)} >= {(301, new, "hit")}
+
+    publisher.edit("Old news stays", slug="old-news-stays")  # back: no loop
+    assert answered_within(b.url, old, (200, None)) is not None
+    assert answered_within(b.url, new, (301, old)) is not None
+
+    publisher.step("Old news stays", "withdraw", note="Taken down")  # its old address with it
+    assert answered_within(b.url, new, (404, None)) is not None
+    assert answered_within(a.url, new, (404, None)) is not None
 
 
 def test_with_redis_paused_or_killed_both_servers_answer_and_caching_resumes(servers, tmp_path):

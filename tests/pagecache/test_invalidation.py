@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from taggit.models import Tag
 
 from articles.editorial.workflow import add_correction, take_step
-from articles.models import PublicChange, Release, TopicDescription
+from articles.models import PublicChange, Redirect, Release, TopicDescription
 from articles.pagecache import caching
+from articles.pagecache.keys import address_key, release_key
 from tests.support import NOW
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +312,25 @@ def test_a_topic_description_reaches_its_cached_page(client, site, committed):
         committed(described.delete)
         assert "Power and fuel." not in client.get(pages["energy"]).text
         assert misses(client, pages) == {"detail a", "detail b"}  # not read since the change
+
+
+def test_a_moved_address_and_a_redirect_name_the_addresses_they_touch(site, committed):
+    b = Release.objects.get(pk=site["b"].pk)
+    old = b.get_absolute_url()
+    seen = PublicChange.objects.latest_seq()
+    b.slug = "release-b-moved"
+    committed(b.save)
+    touched = {key for _, key in PublicChange.objects.since(seen)}
+    # its page, where it was and where it is (a redirect there now, or its page), nothing more
+    assert touched == {
+        release_key(b.pk),
+        "live-edits",
+        address_key(old),
+        address_key(b.get_absolute_url()),
+    }
+    seen = PublicChange.objects.latest_seq()
+    committed(lambda: Redirect.objects.create(old_path="/legacy.aspx", old_query="id=1",
+                                              new_path="/news/"))  # fmt: skip
+    assert {key for _, key in PublicChange.objects.since(seen)} == {
+        address_key("/legacy.aspx", "id=1")
+    }

@@ -33,7 +33,8 @@ def test_non_live_release_is_a_404_everywhere_like_one_that_never_existed(
         detail = client.get(release.get_absolute_url())
         never = client.get(release.get_absolute_url().replace("marker", "never"))
         assert detail.status_code == never.status_code == 404
-        assert detail.content == never.content
+        # The same page, but for the words of each address offered as a search.
+        assert detail.content.replace(b"marker", b"never") == never.content
         tag_slug = release.tags.get().slug
         assert client.get(f"/news/tags/{tag_slug}/").status_code == 404
         for url in ["/", "/news/", "/news/tags/control/"]:

@@ -1,5 +1,12 @@
 """The editors' admin: releases (with their workflow, clearance, sharing and revision views),
-clearance routes, offices, social links, tags and planned items. Importing this package
-registers them."""
+clearance routes, offices, social links, tags, planned items and redirects. Importing this
+package registers them."""
 
-from articles.editorial.admin import clearance, offices, planning, releases, tags  # noqa: F401
+from articles.editorial.admin import (  # noqa: F401
+    clearance,
+    offices,
+    planning,
+    redirects,
+    releases,
+    tags,
+)
