@@ -16,6 +16,7 @@ from articles import moves
 from articles.editorial import clearance, clearance_notices
 from articles.errors import WorkflowError
 from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounter, SignOff
+from articles.models.releases import FURTHEST_AHEAD
 from articles.pagecache import invalidation
 from articles.roles import CLEAR_PERMISSION, DELETE_PERMISSION, EDIT_PERMISSION, PUBLISH_PERMISSION
 from articles.signals import release_stepped, release_went_live
@@ -156,6 +157,8 @@ def take_step(
         if step.name == "schedule":
             if when is None or when <= now:
                 raise WorkflowError("Choose a publish time in the future to schedule.")
+            if when > now + FURTHEST_AHEAD:
+                raise WorkflowError("Choose a publish time within the next ten years.")
             release.publish_at = when
         elif step.name == "publish":
             release.publish_at = published_at or now

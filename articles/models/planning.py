@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models.offices import Office
 from articles.models.records import hash_token
-from articles.models.releases import Release
+from articles.models.releases import Release, within_reach
 from articles.states import Status
 
 # Once its release is cleared and published (or was, and is withdrawn), a plan has become a
@@ -35,6 +35,7 @@ class PlannedItem(models.Model):
     at = models.DateTimeField(
         "planned time",
         db_index=True,
+        validators=[within_reach],
         help_text="When it is meant to go out. Planning only: nothing is scheduled until a "
         "cleared release is.",
     )

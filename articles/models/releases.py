@@ -6,6 +6,7 @@ the workflow (ReleasePublication), the bookkeeping that keeps work from being lo
 (ReleaseRecord), and its text (Release itself).
 """
 
+import datetime
 import hashlib
 import json
 import re
@@ -13,6 +14,7 @@ import uuid
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -48,6 +50,17 @@ BODY_EXTENSIONS = {
 }
 
 
+# How far ahead a time may be: further is a typo (year 9999 would not even survive the trip to
+# UTC), and a form says so instead of failing.
+FURTHEST_AHEAD = datetime.timedelta(days=3653)
+
+
+def within_reach(moment):
+    """A validator for the newsroom's times: none more than ten years from now."""
+    if moment is not None and moment > timezone.now() + FURTHEST_AHEAD:
+        raise ValidationError("Choose a time within the next ten years.", code="too_far")
+
+
 class ReleasePublication(models.Model):
     """Who issues a release and where it is in the workflow. Status, publish time and number
     change only through workflow steps (articles/editorial/workflow.py)."""
@@ -70,6 +83,7 @@ class ReleasePublication(models.Model):
         "publish time",
         null=True,
         blank=True,
+        validators=[within_reach],
         help_text="The public date, and the embargo: a future time keeps the release hidden "
         "until then. Leave empty to use the moment it is published.",
     )
@@ -77,6 +91,7 @@ class ReleasePublication(models.Model):
         "expiry time",
         null=True,
         blank=True,
+        validators=[within_reach],
         help_text="Optional. The release is taken off the site at this time.",
     )
     featured = models.BooleanField(

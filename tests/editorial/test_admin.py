@@ -16,6 +16,7 @@ from articles.models import Office, Release, SocialLink
 from articles.roles import ADMINISTRATOR, PUBLISHER
 from articles.states import State
 from tests.editorial.release_form import ADD_URL, change_url, form_data
+from tests.subscriptions.pages import form_defaults
 from tests.support import NOW, OFFICE_TZ
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,17 @@ def test_expiry_before_publication_is_a_form_error(editor_client, make_release, 
     assert "The expiry time must be after the publish time." in response.text
     release.refresh_from_db()
     assert release.expire_at is None
+
+
+def test_an_expiry_in_the_year_9999_is_a_form_error_not_a_crash(people, office):
+    client = Client()
+    client.force_login(people[PUBLISHER])
+    action, data = form_defaults(client.get(ADD_URL), 'id="release_form"')
+    data |= {"title": "Far", "slug": "far", "expire_at_0": "9999-12-31", "expire_at_1": "23:59"}
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "Choose a time within the next ten years." in response.text
+    assert not Release.objects.exists()
 
 
 def test_expiry_time_that_does_not_exist_is_a_form_error(client, make_release, people):

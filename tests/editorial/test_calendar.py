@@ -75,7 +75,9 @@ def test_previous_next_and_today_are_plain_links(client, clock, people):
     "path",
     ["/admin/calendar/2026/13/", "/admin/calendar/2026/0/", "/admin/calendar/1969/12/",
      "/admin/calendar/99999/1/", "/admin/calendar/week/2026/2/30/",
-     "/admin/calendar/agenda/2026/11/31/", "/admin/calendar/2999/12/"],
+     "/admin/calendar/agenda/2026/11/31/", "/admin/calendar/2999/12/",
+     "/admin/calendar/99999999999999999999/1/", "/admin/calendar/week/99999999999999999999/1/1/",
+     "/admin/calendar/agenda/2026/99999999999999999999/1/"],
 )  # fmt: skip
 def test_a_date_that_does_not_exist_is_404(client, people, path):
     assert signed_in(client, people[REVIEWER]).get(path).status_code == 404
@@ -148,6 +150,7 @@ def test_only_scheduled_releases_have_a_form_and_only_for_publishers(client, sce
     ("change", "refusal"),
     [
         ({"when": "2026-11-25T11:00"}, "Choose a publish time in the future"),
+        ({"when": "9999-12-31T23:59"}, "Choose a publish time within the next ten years."),
         ({"when": "next Tuesday"}, "Nothing was moved: Enter a valid date/time."),
         ({"when": "2026-03-08T02:30"}, "couldn’t be interpreted in time zone America/New_York"),
         ({"release": "0"}, "Nothing was moved: that release does not exist."),
@@ -307,3 +310,13 @@ def test_a_plans_release_in_review_is_scheduled_from_the_calendar_once_cleared(
     assert release.state == State.SCHEDULED and release.publish_at == plan.at
     for role in [WRITER, REVIEWER]:
         assert 'name="when"' not in signed_in(client, people[role]).get(WEEK).text
+
+
+def test_a_plan_for_the_year_9999_is_a_form_error(client, people):
+    client = signed_in(client, people[WRITER])
+    action, data = form_defaults(client.get("/admin/articles/planneditem/add/"), 'name="title"')
+    data |= {"title": "Far away", "at_0": "9999-12-31", "at_1": "23:30"}
+    response = client.post(action or "/admin/articles/planneditem/add/", data)
+    assert response.status_code == 200
+    assert "Choose a time within the next ten years." in response.text
+    assert not PlannedItem.objects.exists()

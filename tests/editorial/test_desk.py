@@ -202,3 +202,16 @@ def test_each_whole_list_link_opens_the_release_list_with_the_panels_rows(newsro
         assert release.title in listed.text, (key, link)
         others = {draft, scheduled, corrected} - {release}
         assert not any(other.title in listed.text for other in others), (key, link)
+
+
+def test_a_release_that_expired_before_the_timer_ran_does_not_ring(desk_of, make_release):
+    """publish_due skips a release whose whole run has passed (nobody reads it now): the
+    alarm must not ring for ever for what the timer will never take."""
+    short = make_release(
+        "Short-lived",
+        publish_at=timezone.now() - datetime.timedelta(hours=2),
+        expire_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    Release.objects.filter(pk=short.pk).update(went_live_at=None)
+    call_command("publish_due", stdout=io.StringIO())
+    assert "missed" not in desk_of(PUBLISHER)

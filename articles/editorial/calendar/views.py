@@ -125,7 +125,7 @@ def month_view(request, year=None, month=None):
         if year is None:
             year, month = today.year, today.month
         period = periods.month(year, month, today)
-    except ValueError:
+    except (ValueError, OverflowError):  # no such day, or a number past any date
         raise Http404("No such month.") from None
     grouped, today = _by_day(request, period)
     days = [
@@ -148,7 +148,7 @@ def _days(request, make, ymd, template):
     require_reader(request)
     try:
         period = make(timezone.localdate() if ymd[0] is None else datetime.date(*ymd))
-    except ValueError:
+    except (ValueError, OverflowError):  # no such day, or a number past any date
         raise Http404("No such day.") from None
     grouped, today = _by_day(request, period)
     days = [Day(day, grouped.get(day, []), True, day == today) for day in period.days()]
