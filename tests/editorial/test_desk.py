@@ -50,6 +50,7 @@ def desk_of(people):
     return get
 
 
+@pytest.mark.slow  # six releases, each through the admin
 def test_each_role_sees_the_releases_that_wait_for_it(newsroom, desk_of, office):
     draft = newsroom.release_in("draft", office)
     in_review = newsroom.release_in("in-review", office)

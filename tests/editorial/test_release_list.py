@@ -241,6 +241,7 @@ def _newsroom_of(size, people, office):
     )
 
 
+@pytest.mark.slow  # 300 releases
 def test_the_list_runs_the_same_queries_for_four_releases_or_three_hundred(
     people, office, django_assert_max_num_queries
 ):

@@ -126,6 +126,7 @@ def seeds(hidden, redirects):
     return urls
 
 
+@pytest.mark.slow  # a crawl of every public surface; the full suite runs it
 def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
     client, make_release, library_image
 ):
