@@ -94,6 +94,17 @@ def test_bad_redirects_are_form_errors(administrator, typed, field, message):
     assert Redirect.objects.count() == 1
 
 
+@pytest.mark.parametrize("release", ["abc", "99999999999999999999", "²", "12345"])
+def test_a_release_that_is_no_release_is_a_form_error_on_the_form_shown_again(
+    administrator, release
+):
+    response = add(administrator, old_address="/old.html", release=release)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Select a valid choice" in str(errors["release"]), errors
+    assert not Redirect.objects.exists()
+
+
 def test_a_live_release_page_cannot_be_an_old_address(administrator, make_release):
     release = make_release("Live here")
     response = add(administrator, old_address=release.get_absolute_url(), new_address="/news/")
