@@ -2,22 +2,16 @@
 is written down: log lines (ScrubTokens below; observability.JsonFormatter), gunicorn's access
 and error logs (deploy/gunicorn.conf.py) and Sentry events (settings: before_send).
 
-A confirmation, manage, unsubscribe, press, preview, fact-check or calendar-feed link opens
-something with no account: whoever reads the address can use it. So the token goes no further
-than the request itself.
+Whoever reads such an address can use it (articles/token_paths.py lists their shapes), so the
+token goes no further than the request itself.
 This module imports nothing of Django's, so gunicorn's master and the settings can use it.
 """
 
 import logging
 import re
 
-# Every path shape whose segment after the prefix is a token (subscriptions/urls.py and the
-# share links in pressoffice/urls.py); tests/ops/test_observability.py checks that every URL
-# pattern with a token is one of them.
-TOKEN_PREFIXES = (
-    "subscribe/confirm", "subscriptions", "unsubscribe", "embargoed", "preview", "fact-check",
-    "calendar",
-)  # fmt: skip
+from articles.token_paths import TOKEN_PREFIXES
+
 HIDDEN = "[token]"
 
 # The prefix must start the path: after the start of the text, a space or quote, an `=`, or a

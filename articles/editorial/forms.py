@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from taggit.models import Tag
 
-from articles.editorial.accessibility import native_split_date_time
+from articles.editorial.accessibility import KeyedAutocompleteMixin, is_key, native_split_date_time
 from articles.editorial.factcheck import MAX_FACT_CHECK_HOURS
 from articles.editorial.previews import MAX_SHARE_HOURS
 from articles.editorial.tags import (
@@ -37,7 +37,7 @@ def fieldsets_for(fieldsets, editable):
     ]
 
 
-class TopicsWidget(AutocompleteSelectMultiple):
+class TopicsWidget(KeyedAutocompleteMixin, AutocompleteSelectMultiple):
     """Django's admin autocomplete (select2, bundled with the admin) asking the topic admin's
     suggestions view (editorial/admin/tags.py), started by static/admin_extra/topics.js so that a
     chosen topic shows its name where the suggestion showed its use count. Without JavaScript it
@@ -55,7 +55,7 @@ class TopicsWidget(AutocompleteSelectMultiple):
         return attrs
 
     def optgroups(self, name, value, attr=None):
-        existing = [v for v in value if v.isdigit()]
+        existing = [v for v in value if not v.startswith(NEW_TOPIC)]
         groups = super().optgroups(name, existing, attr)
         options = groups[0][1]
         for new in (v for v in value if v.startswith(NEW_TOPIC)):
@@ -74,6 +74,8 @@ class TopicsField(forms.ModelMultipleChoiceField):
     default_error_messages = {
         "invalid_choice": "A topic chosen here was merged or retired after the page was "
         "opened: choose the topics again.",
+        # Not a topic's number (the list only ever sends those): a post made by hand.
+        "invalid_pk_value": "Choose topics from the list.",
     }
 
     def __init__(self, **kwargs):
@@ -83,7 +85,10 @@ class TopicsField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         values = [v.strip() for v in value or [] if v.strip()]
         new = [v.removeprefix(NEW_TOPIC).strip() for v in values if v.startswith(NEW_TOPIC)]
-        chosen = super().clean([v for v in values if not v.startswith(NEW_TOPIC)])
+        existing = [v for v in values if not v.startswith(NEW_TOPIC)]
+        if not all(is_key(Tag._meta.pk, v) for v in existing):
+            raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid")
+        chosen = super().clean(existing)
         problems = [problem for name in new if (problem := name_problem(name))]
         if problems:
             raise forms.ValidationError(problems)

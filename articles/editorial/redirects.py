@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import Resolver404, resolve
 
-from articles.addresses import joined, normal_query, split_address
+from articles.addresses import MAX_ADDRESS_PART, joined, normal_query, split_address
 from articles.models import Redirect, Release
 from articles.pagecache import invalidation
 from articles.pagecache.keys import address_key
@@ -90,7 +90,12 @@ def find_target(raw, stored=None):
         if release is None or release.get_absolute_url() != path:
             raise RedirectError(f"No release has the address “{raw[:120]}”.")
         return Target(release=release)
-    return Target(path=joined(path, query))
+    address = joined(path, query)
+    if len(address) > MAX_ADDRESS_PART:  # what a redirect keeps of it, and what it matches
+        raise RedirectError(
+            f"The new address “{raw[:120]}…” is longer than {MAX_ADDRESS_PART} characters."
+        )
+    return Target(path=address)
 
 
 def _with_targets(redirects):

@@ -28,6 +28,7 @@ from articles.addresses import MAX_ADDRESS_PART, address_queries, normal_query
 from articles.models import Redirect
 from articles.pagecache.freshness import depends_on
 from articles.pagecache.keys import address_key, release_key
+from articles.token_paths import holds_token
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,10 @@ _NOT_WORDS = {"news", "www", "index", "default", "home"}
 
 def search_words(path):
     """The words of the last part of a missing address that has any ("/news/2011/05/26/
-    harbour-dredging-begins/" gives "harbour dredging begins"), to search for."""
+    harbour-dredging-begins/" gives "harbour dredging begins"), to search for; none of a
+    tokenised address (a search's address, /news/search/?q=…, is logged as it is)."""
+    if holds_token(path):
+        return ""
     for segment in reversed(unquote(path).split("/")):
         words = _WORD.findall(_SUFFIX.sub("", segment))
         words = [w for w in words if not w.isdigit() and w.lower() not in _NOT_WORDS]
@@ -176,5 +180,5 @@ def search_words(path):
 def not_found(request, exception=None):
     """handler404: the public 404 page, with a search for the missing address's words (the
     public search: it finds live releases only, and lists nothing here)."""
-    context = {"search_words": search_words(request.path)}
+    context = {"search_words": search_words(request.path_info)}
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))

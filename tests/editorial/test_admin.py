@@ -58,6 +58,21 @@ def test_editor_writes_a_release_in_the_admin(editor_client, editor, office):
     assert editor_client.get(f"/admin/articles/release/{release.pk}/change/").status_code == 200
 
 
+@pytest.mark.parametrize("lead_image", ["abc", "99999999999999999999", "²", "12345"])
+def test_a_lead_image_that_is_no_image_is_a_form_error_on_the_form_shown_again(
+    client, writer, office, lead_image
+):
+    """Through the served add form, as a writer's browser would post it with one value changed."""
+    client.force_login(writer)
+    action, data = form_defaults(client.get(ADD_URL), 'id="release_form"')
+    data.update(title="Coastal grants", body="<p>Grants today.</p>", lead_image=lead_image)
+    response = client.post(action or ADD_URL, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Select a valid choice" in str(errors["lead_image"]), errors
+    assert not Release.objects.exists()
+
+
 def test_the_add_page_says_in_words_what_happens_after_the_first_save(editor_client, make_release):
     """The step buttons come with the first save; the Add page must not point at them."""
     add_page = editor_client.get(ADD_URL).text

@@ -19,6 +19,8 @@ ADD = "/admin/articles/redirect/add/"
 LIST = "/admin/articles/redirect/"
 IMPORT = "/admin/articles/redirect/import/"
 LEGACY = "/news/newsarticle.aspx?id=64105"
+# A page of this site, but longer than a redirect keeps.
+TOO_LONG = "/news/search/?q=" + "x" * 600
 
 
 @pytest.fixture
@@ -79,6 +81,8 @@ def test_a_release_address_typed_as_the_new_address_is_kept_as_the_release(
          "Another redirect already starts"),
         ({"old_address": "/old.html", "new_address": "/news/" + "x" * 1200}, "new_address",
          "at most"),
+        ({"old_address": "/old.html", "new_address": TOO_LONG}, "new_address",
+         "longer than 500 characters"),
     ],
 )  # fmt: skip
 def test_bad_redirects_are_form_errors(administrator, typed, field, message):
@@ -88,6 +92,17 @@ def test_bad_redirects_are_form_errors(administrator, typed, field, message):
     errors = response.context["adminform"].form.errors
     assert field in errors and message in str(errors[field]), errors
     assert Redirect.objects.count() == 1
+
+
+@pytest.mark.parametrize("release", ["abc", "99999999999999999999", "²", "12345"])
+def test_a_release_that_is_no_release_is_a_form_error_on_the_form_shown_again(
+    administrator, release
+):
+    response = add(administrator, old_address="/old.html", release=release)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Select a valid choice" in str(errors["release"]), errors
+    assert not Redirect.objects.exists()
 
 
 def test_a_live_release_page_cannot_be_an_old_address(administrator, make_release):
@@ -197,6 +212,15 @@ def test_a_file_that_is_not_a_csv_of_addresses_is_one_message(administrator, con
     assert response.status_code == 400 and message in response.content.decode()
 
 
+def test_a_new_address_too_long_to_keep_is_a_line_with_a_problem(administrator):
+    text = f"/fine.html,/news/\n/long.html,{TOO_LONG}\n"
+    report = upload(administrator, text)
+    assert report.status_code == 400
+    assert "1 line with problems: nothing was written" in report.text
+    assert "is longer than 500 characters" in report.text
+    assert not Redirect.objects.exists()
+
+
 def test_no_file_is_a_form_error(administrator):
     action, data = form_defaults(administrator.get(IMPORT), 'name="dry_run"')
     response = administrator.post(IMPORT, data)
@@ -246,6 +270,14 @@ def test_the_command_names_each_problem_and_writes_nothing(tmp_path):
     assert f"{csv_file}:1: problem:" in err and f"{csv_file}:2: problem:" in err
     assert "2 of 3 lines have problems: nothing written" in err
     assert not Redirect.objects.exists()
+
+
+def test_the_command_names_a_new_address_too_long_to_keep(tmp_path):
+    csv_file = tmp_path / "redirects.csv"
+    csv_file.write_text(f"/long.html,{TOO_LONG}\n")
+    code, _, err = command(csv_file, "--dry-run")
+    assert code == 1 and "Traceback" not in err
+    assert f"{csv_file}:1: problem:" in err and "is longer than 500 characters" in err
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,9 @@ def test_the_form_shown_again_keeps_the_topics_being_made(client, writer, draft)
         ({"tags": ["new:a, b"]}, "a topic&#x27;s name cannot hold a comma"),
         ({"new_tags": "x" * 101}, "is too long for a topic: 100 characters at most."),
         ({"tags": ["999999"]}, "A topic chosen here was merged or retired after the page was"),
-        ({"tags": ["not-a-pk"]}, "is not a valid value."),
+        ({"tags": ["not-a-pk"]}, "Choose topics from the list."),
+        ({"tags": ["²"]}, "Choose topics from the list."),  # a digit, but no number
+        ({"tags": ["99999999999999999999"]}, "Choose topics from the list."),  # past 64 bits
     ],
 )
 def test_bad_topics_are_form_errors(client, writer, draft, changes, error):

@@ -273,8 +273,8 @@ def test_the_access_log_writes_addresses_that_are_credentials_without_their_toke
 
 
 def test_the_access_log_hides_the_tokens_the_app_hides():
-    """The site's log map names the same tokenised prefixes as pressoffice/scrubbing.py."""
-    from pressoffice.scrubbing import TOKEN_PREFIXES
+    """The site's log map names the same tokenised prefixes as the app (articles/token_paths.py)."""
+    from articles.token_paths import TOKEN_PREFIXES
 
     site = (DEPLOY / "nginx" / "pressoffice.conf").read_text()
     maps = re.findall(r"/\(\?:([a-z/|-]+)\)/", site)

@@ -10,6 +10,7 @@ import time_machine
 from articles.editorial.workflow import take_step
 from articles.models import Redirect
 from articles.public import moved
+from articles.token_paths import TOKEN_PREFIXES
 from tests.editorial.release_form import change_url, form_data
 from tests.support import NOW, outline
 
@@ -243,6 +244,21 @@ def test_a_missing_page_offers_a_search_for_its_words(client, address, words):
     assert f'<input type="search" name="q" id="not-found-q" value="{words}">' in response.text
     assert 'action="/news/search/"' in response.text
     assert outline(response).inline == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [f"/{prefix}/harbour-dredging-secret/" for prefix in TOKEN_PREFIXES]
+    + ["/calendar/harbour-dredging-secret.ics", "/preview/harbour-dredging-secret/more/"],
+)
+def test_a_missing_token_address_offers_a_search_without_the_token(client, address):
+    """Searching sends the words to /news/search/?q=…, an address no log scrubs."""
+    response = client.get(address)
+    assert response.status_code == 404
+    assert "harbour" not in response.text and "secret" not in response.text
+    assert moved.search_words(address) == ""
+    if 'id="not-found-q"' in response.text:  # not a reader's expired link, with its own page
+        assert '<input type="search" name="q" id="not-found-q" value="">' in response.text
 
 
 def test_the_words_offered_are_escaped(client):
