@@ -61,7 +61,8 @@ test: $(VENV)/.installed checkers
 # PYTHONDONTWRITEBYTECODE. `make test` runs everything, migrations and full profile included.
 test-fast: $(VENV)/.installed
 	PYTHONDONTWRITEBYTECODE= PRESSOFFICE_TEST_DB=sqlite $(PY) -m pytest \
-	  --ds=pressoffice.test_settings -q -n 2 -m "not servers and not browser and not slow" \
+	  --ds=pressoffice.test_settings -q -n 2 --dist worksteal \
+	  -m "not servers and not browser and not slow" \
 	  --hypothesis-profile=fast --nomigrations $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed

@@ -56,6 +56,7 @@ def release_pages(people, office, state):
     return pages
 
 
+@pytest.mark.slow  # twelve releases walked through the admin; the browser checks the same
 @pytest.mark.parametrize("state", PAGE_STATES)
 def test_every_id_is_unique_and_every_form_can_be_sent_on_the_release_page_in_every_state(
     people, office, state

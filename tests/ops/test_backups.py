@@ -31,7 +31,9 @@ from articles.models import (
 )
 from tests.support import NOT_LIVE, NOW, crawl
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Each test empties the whole database after itself (a transactional test): the full suite runs
+# them, the quick loop leaves them out.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def _site(make_release, library_image, admin_user):
