@@ -61,32 +61,30 @@ def release_admin_url(release_id):
     return reverse("admin:articles_release_change", args=[release_id])
 
 
+def _published_releases_by(field, kind, detail, start, end, limit):
+    """A Moment for each published release whose `field` (a time) falls in the range."""
+    rows = (
+        Release.objects.filter(
+            status=Status.PUBLISHED, **{f"{field}__gte": start, f"{field}__lt": end}
+        )
+        .order_by(field, "id")
+        .values_list("id", "title", field)[:limit]
+    )
+    return [Moment(at, kind, title, release_admin_url(pk), pk, detail) for pk, title, at in rows]
+
+
 @source
 def releases_going_live(start, end, limit=None):
     """Published releases whose minute is in the range: scheduled ones go live then, and their
     embargo lifts."""
-    rows = (
-        Release.objects.filter(status=Status.PUBLISHED, publish_at__gte=start, publish_at__lt=end)
-        .order_by("publish_at", "id")
-        .values_list("id", "title", "publish_at")[:limit]
-    )
-    return [
-        Moment(at, Kind.GOES_LIVE, title, release_admin_url(pk), pk, "embargo lifts")
-        for pk, title, at in rows
-    ]
+    return _published_releases_by("publish_at", Kind.GOES_LIVE, "embargo lifts", start, end, limit)
 
 
 @source
 def releases_expiring(start, end, limit=None):
-    rows = (
-        Release.objects.filter(status=Status.PUBLISHED, expire_at__gte=start, expire_at__lt=end)
-        .order_by("expire_at", "id")
-        .values_list("id", "title", "expire_at")[:limit]
+    return _published_releases_by(
+        "expire_at", Kind.EXPIRES, "taken off the site", start, end, limit
     )
-    return [
-        Moment(at, Kind.EXPIRES, title, release_admin_url(pk), pk, "taken off the site")
-        for pk, title, at in rows
-    ]
 
 
 _PLAN_STAGES = {None: "no draft yet", Status.DRAFT: "draft", Status.IN_REVIEW: "in review"}

@@ -182,13 +182,7 @@ def answerable(release, user):
         return []
     if not in_clearance(release):
         return []
-    return [
-        place
-        for place in standing(release)
-        if not place.holds
-        and place.reached
-        and (place.required is None or place.required.may_be_given_by(user))
-    ]
+    return _answerable_by(standing(release), user, _group_ids(user))
 
 
 def check_answer(release, user, required):
@@ -321,23 +315,31 @@ def waiting_with_places(user):
         .order_by(F("review_started_at").asc(nulls_first=True), "pk")
         if in_clearance(release)
     ]
-    group_ids = set(user.groups.values_list("pk", flat=True))
+    group_ids = _group_ids(user)
     placed = standings(candidates)
     found = []
     for release in candidates:
-        mine = [
-            place
-            for place in placed[release.pk]
-            if not place.holds
-            and place.reached
-            and (place.required is None or _may_give(place.required, user, group_ids))
-        ]
-        if mine:
+        if mine := _answerable_by(placed[release.pk], user, group_ids):
             found.append((release, mine))
     return found
 
 
-def _may_give(required, user, group_ids):
-    """RequiredSignOff.may_be_given_by, on people prefetched by `standings`."""
-    named = any(person.pk == user.pk for person in required.people.all())
-    return named or required.group_id in group_ids
+def _group_ids(user):
+    return set(user.groups.values_list("pk", flat=True))
+
+
+def _answerable_by(places, user, group_ids):
+    """The places of a standing that `user`, in groups `group_ids`, may answer now: open, their
+    stage reached, and theirs to give (RequiredSignOff.may_be_given_by, on the people
+    `standings` prefetched)."""
+    return [
+        place
+        for place in places
+        if not place.holds
+        and place.reached
+        and (
+            place.required is None
+            or place.required.group_id in group_ids
+            or any(person.pk == user.pk for person in place.required.people.all())
+        )
+    ]

@@ -58,6 +58,11 @@ def _mine(user):
     return Q(created_by=user) | Q(text_changed_by=user)
 
 
+def _overdue(places, now):
+    """The flag of a release with a sign-off past its due time."""
+    return "Overdue" if any(place.is_overdue(now) for place in places) else ""
+
+
 def _waiting_names(places):
     waiting = [place.name for place in places if not place.holds and place.reached]
     return f"Waiting for {', '.join(waiting)}" if waiting else "Cleared: ready to publish"
@@ -135,7 +140,7 @@ def my_releases_in_clearance(request, now):
             _change_url(release),
             release.review_started_at,
             _waiting_names(placed[release.pk]),
-            "Overdue" if any(place.is_overdue(now) for place in placed[release.pk]) else "",
+            _overdue(placed[release.pk], now),
         )
         for release in releases
     ]
@@ -151,7 +156,7 @@ def waiting_for_my_clearance(request, now):
             _change_url(release),
             release.review_started_at,
             ", ".join(place.name for place in places),
-            "Overdue" if any(place.is_overdue(now) for place in places) else "",
+            _overdue(places, now),
         )
         for release, places in clearance.waiting_with_places(request.user)[:SHORT]
     ]
