@@ -1,11 +1,10 @@
 """manage.py import_redirects FILE: add redirects from a CSV file of old,new addresses
 (articles/editorial/redirects.py checks every line first; a problem anywhere writes nothing)."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.editorial.redirects import RedirectError, apply, plan, read_csv
+from articles.management.files import read_named_file
 
 
 class Command(BaseCommand):
@@ -22,14 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, **options):
-        try:
-            data = Path(file).read_bytes()
-        except FileNotFoundError:
-            raise CommandError(f"{file}: no such file.") from None
-        except IsADirectoryError:
-            raise CommandError(f"{file}: is a folder, not a CSV file.") from None
-        except OSError as exc:
-            raise CommandError(f"{file}: cannot be read ({exc.strerror or exc}).") from None
+        data = read_named_file(file)
         try:
             lines = plan(read_csv(data))
         except RedirectError as exc:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from articles.editorial.importer import ReleaseFileError, import_release, parse_release, read_text
 from articles.editorial.redirects import RedirectError, old_address, record_legacy
+from articles.management.files import read_named_file
 from articles.models import Office, Release
 
 LEGACY_HEADER = ["source_key", "legacy_url"]
@@ -100,13 +101,9 @@ def read_legacy_urls(name):
     """{file name or source key: legacy address} from a CSV file, or CommandError naming the
     line that is wrong."""
     try:
-        text = Path(name).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise CommandError(f"{name}: no such file.") from None
+        text = read_named_file(name).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CommandError(f"{name}: not UTF-8 text.") from None
-    except OSError as exc:
-        raise CommandError(f"{name}: cannot be read ({exc.strerror or exc}).") from None
     found, problems = {}, []
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
