@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 
 CHECKERS := tests/checkers
 
-.PHONY: run worker test test-fast test-sqlite test-postgres lint setup clean bench checkers
+.PHONY: run worker test test-fast test-sqlite test-postgres lint setup clean bench checkers \
+	messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +81,16 @@ test-sqlite: $(VENV)/.installed
 test-postgres: $(VENV)/.installed
 	PRESSOFFICE_TEST_DB=postgres $(PY) -m pytest --ds=pressoffice.test_settings \
 	  -n 2 -m "not browser" $(PYTEST_ARGS)
+
+# The translation catalogues: gather the words marked for translation (babel.cfg) into
+# locale/django.pot, add the new ones to each language's django.po, then compile the .mo files
+# Django reads (committed, so a deploy needs no extra step; a test checks they match the .po).
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k gettext_lazy -k pgettext_lazy:1c,2 \
+	  -k ngettext_lazy:1,2 -k npgettext_lazy:1c,2,3 --no-location --sort-output \
+	  -o locale/django.pot .
+	$(VENV)/bin/pybabel update -i locale/django.pot -d locale -D django --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d locale -D django --statistics
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

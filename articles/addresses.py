@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language, override
 
 _SLUG = "slug-placeholder-0"
 # Where the development server answers: links in mail sent without SITE_URL (a demo) point here.
@@ -31,18 +32,20 @@ def site_url(path="/", request=None):
     return DEVELOPMENT_URL + path
 
 
-def url(name, *args):
-    """reverse(name, args=args), remembered per worker (the template `url()` helper)."""
-    return _reverse(get_script_prefix(), name, args)
+def url(name, *args, language=None):
+    """reverse(name, args=args), remembered per worker (the template `url()` helper), in the
+    active language's addresses (/es/noticias/… in Spanish) or in `language`'s."""
+    return _reverse(get_script_prefix(), language or get_language(), name, args)
 
 
 @lru_cache(maxsize=4096)
-def _reverse(script_prefix, name, args):
-    return reverse(name, args=args)
+def _reverse(script_prefix, language, name, args):
+    with override(language):
+        return reverse(name, args=args)
 
 
-def release_url(day, slug):
-    pattern = url("articles:detail", 1234, 56, 78, _SLUG)
+def release_url(day, slug, language=None):
+    pattern = url("articles:detail", 1234, 56, 78, _SLUG, language=language)
     return (
         pattern.replace("/1234/", f"/{day.year:04d}/", 1)
         .replace("/56/", f"/{day.month:02d}/", 1)
@@ -51,8 +54,8 @@ def release_url(day, slug):
     )
 
 
-def tag_url(slug):
-    return url("articles:tag", _SLUG).replace(_SLUG, slug, 1)
+def tag_url(slug, language=None):
+    return url("articles:tag", _SLUG, language=language).replace(_SLUG, slug, 1)
 
 
 # Longest old path, and longest query, a redirect keeps (the columns' length).

@@ -14,12 +14,17 @@ from articles.models import Redirect, Release
 from articles.states import State
 
 # What a release's public address, and whether readers have had it, are made of.
-ADDRESS_FIELDS = ("slug", "publish_at", "created", "status", "expire_at", "went_live_at")
+ADDRESS_FIELDS = (
+    "slug", "publish_at", "created", "status", "expire_at", "went_live_at", "language",
+)  # fmt: skip
 
 
 def address_of(row):
     """The public address a release with these stored fields has (Release.get_absolute_url)."""
-    release = Release(slug=row["slug"], publish_at=row["publish_at"], created=row["created"])
+    release = Release(
+        slug=row["slug"], publish_at=row["publish_at"], created=row["created"],
+        language=row["language"],
+    )  # fmt: skip
     return release.get_absolute_url()
 
 

@@ -3,8 +3,10 @@
 import html
 import re
 
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.translation import pgettext
 
 # Words whose full stop does not end a sentence in news copy.
 _ABBREVIATIONS = {
@@ -57,10 +59,12 @@ def dateline_place(place):
 
 
 def dateline_text(release):
-    """“WASHINGTON, May 26, 2011 —”: the city in capitals, the date in office time."""
+    """“WASHINGTON, May 26, 2011 —”: the city in capitals, the date in office time, written
+    in the release's language (“WASHINGTON, 26 de mayo de 2011 —”) wherever it is shown."""
     parts = [dateline_place(release.dateline)] if release.dateline else []
     if release.local_date:
-        parts.append(date_format(release.local_date, "F j, Y"))
+        with translation.override(release.language):
+            parts.append(date_format(release.local_date, pgettext("date format", "F j, Y")))
     return f"{', '.join(parts)} —" if parts else ""
 
 

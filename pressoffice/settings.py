@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of a request, and its response, carry the request's id.
     "pressoffice.observability.RequestIdMiddleware",
+    "articles.public.languages.LanguageFromAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so cached pages get the headers too.
     "pressoffice.middleware.ContentSecurityPolicyMiddleware",
@@ -309,10 +310,15 @@ PUBLIC_MAX_AGE = int(env("PUBLIC_MAX_AGE", "60"))
 PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))
 
 # The office's zone: datelines, archive months and the admin use it; storage is UTC.
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
-# English only: without translation lookups every template renders noticeably faster.
-USE_I18N = False
+# Readers' languages: a release is written in one, and may have an edition in each other
+# (articles/models/editions.py). The first is the site's own: its pages have no prefix (/news/…),
+# each other's are under its code (/es/noticias/…), and staff pages are in it. Adding one needs
+# a migration (the choices of Release.language) and a locale/<code>/ catalogue.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LANGUAGE_CODE = LANGUAGES[0][0]
+USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 # The office's working hours (office time, Monday to Friday): a clearance sign-off "due within 8
 # working hours" counts only these.

@@ -1,11 +1,14 @@
-"""Root URLconf: the public newsroom under /news/ (and /), sitemaps, the admin, a health check."""
+"""Root URLconf: the public newsroom under /news/ (and /; /es/noticias/ in Spanish), sitemaps,
+the admin, a health check."""
 
 from functools import partial
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.utils.translation import pgettext_lazy
 
 from articles.editorial.calendar.feed import feed_view as calendar_feed_view
 from articles.editorial.factcheck import fact_check_view
@@ -26,9 +29,15 @@ handler404 = not_found
 sitemap_index = page_cache_params(partial(sitemap_views.index), "p")
 sitemap_section = page_cache_params(partial(sitemap_views.sitemap), "p")
 
-urlpatterns = [
+# Readers' pages in each language: the site's own at /news/, another under its code with the
+# folder's name in that language (/es/noticias/); articles/public/languages.py reads the prefix.
+urlpatterns = i18n_patterns(
     path("", ReleaseListView.as_view(), name="home"),
-    path("news/", include("articles.public.urls")),
+    path(pgettext_lazy("address", "news/"), include("articles.public.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
     # An index of one sitemap per section: a sitemap file holds at most 50,000 addresses.
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", page_cache_params(news_sitemap), name="sitemap_news"),

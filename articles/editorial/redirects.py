@@ -100,7 +100,7 @@ def find_target(raw, stored=None):
 
 def _with_targets(redirects):
     fields = ["old_path", "old_query", "new_path", "release__title", "release__slug",
-              "release__publish_at", "release__created"]  # fmt: skip
+              "release__publish_at", "release__created", "release__language"]  # fmt: skip
     return redirects.select_related("release").only(*fields)
 
 

@@ -24,6 +24,10 @@ class ReleaseQuerySet(models.QuerySet):
     def in_state(self, state, now=None):
         return self.filter(visibility.state_filter(state, now or timezone.now()))
 
+    def in_language(self, language):
+        """One language's releases: every public list, feed and search shows one."""
+        return self.filter(language=language)
+
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
@@ -67,7 +71,7 @@ class ReleaseQuerySet(models.QuerySet):
         return (
             self.filter(Exists(shares_a_tag))
             .exclude(pk=release.pk)
-            .only("title", "slug", "publish_at")
+            .only("title", "slug", "publish_at", "language")
             .newest_first()[:limit]
         )
 
@@ -78,13 +82,17 @@ class ReleaseQuerySet(models.QuerySet):
         earlier = self.filter(publish_at__lte=release.publish_at).filter(
             Q(publish_at__lt=release.publish_at) | Q(pk__lt=release.pk)
         )
-        return earlier.only("title", "slug", "publish_at").newest_first().first()
+        return earlier.only("title", "slug", "publish_at", "language").newest_first().first()
 
     def after(self, release):
         later = self.filter(publish_at__gte=release.publish_at).filter(
             Q(publish_at__gt=release.publish_at) | Q(pk__gt=release.pk)
         )
-        return later.only("title", "slug", "publish_at").order_by("publish_at", "id").first()
+        return (
+            later.only("title", "slug", "publish_at", "language")
+            .order_by("publish_at", "id")
+            .first()
+        )
 
     def month_counts(self):
         """(first of month in office time, count) rows, newest month first."""

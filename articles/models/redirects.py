@@ -25,7 +25,7 @@ class RedirectQuerySet(models.QuerySet):
             .filter(Q(release__isnull=True) | live_target)
             .select_related("release")
             .only("old_query", "new_path", "release__slug", "release__publish_at",
-                  "release__created")
+                  "release__created", "release__language")
         )  # fmt: skip
 
     def record_move(self, release, path, origin=None):

@@ -25,6 +25,7 @@ from taggit.managers import TaggableManager
 
 from articles import visibility
 from articles.addresses import release_url
+from articles.models.editions import ReleaseEdition
 from articles.models.offices import Office
 from articles.models.photos import Image
 from articles.models.querysets import ReleaseQuerySet
@@ -124,6 +125,30 @@ class ReleasePublication(models.Model):
     class Meta:
         abstract = True
 
+    def state_at(self, now):
+        return visibility.state_at(self.status, self.publish_at, self.expire_at, now)
+
+    @property
+    def state(self):
+        """The State an editor sees now."""
+        return self.state_at(timezone.now())
+
+    def is_live_at(self, now):
+        return self.state_at(now) == State.LIVE
+
+    @property
+    def is_live(self):
+        return self.is_live_at(timezone.now())
+
+    @property
+    def state_label(self):
+        """The state in words, with the time for a scheduled release."""
+        state = self.state
+        if state == State.SCHEDULED and self.publish_at:
+            when = date_format(timezone.localtime(self.publish_at), "D j M Y, H:i T")
+            return f"{state.label} — {when}"
+        return state.label
+
 
 class ReleaseRecord(models.Model):
     """Bookkeeping: a lasting identity, who changed it when, and a save counter that refuses
@@ -201,6 +226,7 @@ class ReleaseRecord(models.Model):
         if self.text_changed:
             self.text_fingerprint = text_fingerprint
             self.text_changed_by = self.updated_by or self.created_by
+            self.note_original_read()
 
 
 # Workflow bookkeeping is left out: a recovered release starts its lock count and going-live
@@ -211,7 +237,7 @@ class ReleaseRecord(models.Model):
         "published_without_clearance", "review_started_at",
     ]
 )  # fmt: skip
-class Release(ReleasePublication, ReleaseRecord):
+class Release(ReleasePublication, ReleaseRecord, ReleaseEdition):
     class Kind(models.TextChoices):
         NEWS_ARTICLE = "news", "News article"
         PRESS_RELEASE = "press-release", "Press release"
@@ -281,13 +307,28 @@ class Release(ReleasePublication, ReleaseRecord):
                 fields=["status", "featured", "publish_at", "expire_at"],
                 name="release_featured_idx",
             ),
+            # Public lists show one language: the same two, per language.
+            models.Index(
+                fields=["language", "status", "publish_at", "expire_at"],
+                name="release_language_live_idx",
+            ),
+            models.Index(
+                fields=["language", "status", "featured", "publish_at", "expire_at"],
+                name="release_language_featured_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["release_number"],
+                fields=["release_number", "language"],
                 condition=~Q(release_number=""),
                 name="unique_release_number",
                 violation_error_message="Another release already has this release number.",
+            ),
+            models.UniqueConstraint(
+                fields=["original", "language"],
+                condition=Q(original__isnull=False),
+                name="one_edition_per_language",
+                violation_error_message="This release already has an edition in that language.",
             ),
             models.UniqueConstraint(
                 fields=["source_key"],
@@ -327,7 +368,7 @@ class Release(ReleasePublication, ReleaseRecord):
 
     def get_absolute_url(self):
         day = timezone.localdate(self.publish_at or self.created or timezone.now())
-        return release_url(day, self.slug)
+        return release_url(day, self.slug, self.language)
 
     def base_slug(self):
         return slugify(self.title)[:190].strip("-") or "release"
@@ -338,30 +379,6 @@ class Release(ReleasePublication, ReleaseRecord):
     def has_slug_variant(self):
         """True when the slug is the headline's with a suffix added because of a clash."""
         return re.fullmatch(rf"{re.escape(self.base_slug())}-(?:\d+|[0-9a-f]{{6}})", self.slug)
-
-    def state_at(self, now):
-        return visibility.state_at(self.status, self.publish_at, self.expire_at, now)
-
-    @property
-    def state(self):
-        """The State an editor sees now."""
-        return self.state_at(timezone.now())
-
-    def is_live_at(self, now):
-        return self.state_at(now) == State.LIVE
-
-    @property
-    def is_live(self):
-        return self.is_live_at(timezone.now())
-
-    @property
-    def state_label(self):
-        """The state in words, with the time for a scheduled release."""
-        state = self.state
-        if state == State.SCHEDULED and self.publish_at:
-            when = date_format(timezone.localtime(self.publish_at), "D j M Y, H:i T")
-            return f"{state.label} — {when}"
-        return state.label
 
     @property
     def last_modified(self):

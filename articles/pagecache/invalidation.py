@@ -79,7 +79,11 @@ def release_change_keys(release, before, after, now=None):
         )
         return {SCHEDULE} if moved and scheduled else set()
     moved = before is not None and any(before[f] != after[f] for f in ADDRESS_FIELDS)
-    addresses = _address_keys(release, before, after) if moved or was_live != is_live else set()
+    addresses = (
+        _address_keys(release, before, after) | _family_keys(release)
+        if moved or was_live != is_live
+        else set()
+    )
     if was_live != is_live or any(before[f] != after[f] for f in ORDER_FIELDS):
         return _membership_keys(release, before or after, after) | addresses
     changed = {f for f in after if before[f] != after[f]} - BOOKKEEPING
@@ -96,7 +100,7 @@ def _membership_keys(release, before, after):
     and the pages of its neighbours in time, where it was and where it is."""
     keys = {LIVE, LIVE_EDITS, release_key(release.pk)}
     keys.update(tag_key(pk) for pk in release.tags.values_list("pk", flat=True))
-    live = Release.objects.live().exclude(pk=release.pk)
+    live = Release.objects.live().in_language(release.language).exclude(pk=release.pk)
     for row in (before, after):
         if row["publish_at"] is None:
             continue
@@ -113,7 +117,10 @@ def _address_keys(release, before, after):
     rows = [row for row in (before, after) if row is not None]
     paths = {
         Release(
-            slug=row["slug"], publish_at=row["publish_at"], created=row.get("created")
+            slug=row["slug"],
+            publish_at=row["publish_at"],
+            created=row.get("created"),
+            language=row.get("language", release.language),
         ).get_absolute_url()
         for row in rows
     }
@@ -122,6 +129,13 @@ def _address_keys(release, before, after):
         old = Redirect.objects.filter(release=release.pk).values_list("old_path", "old_query")
         keys.update(address_key(path, query) for path, query in old)
     return keys
+
+
+def _family_keys(release):
+    """Every page of the family names its live members (the language switcher, hreflang)."""
+    if release.pk is None or (release.original_id is None and not release.editions.exists()):
+        return set()
+    return {release_key(pk) for pk in release.family().values_list("pk", flat=True)}
 
 
 def _live_release_keys(release_ids):

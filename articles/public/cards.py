@@ -16,7 +16,8 @@ from articles.models import Release
 
 # What a release card (and a search result) shows: see templates/public/articles/includes/.
 CARD_FIELDS = [
-    "kind", "title", "slug", "summary", "dateline", "publish_at", "featured", "has_photos",
+    "kind", "title", "slug", "language", "summary", "dateline", "publish_at", "featured",
+    "has_photos",
     "lead_image__key", "lead_image__extension", "lead_image__width", "lead_image__height",
     "lead_image__alt_text", "lead_image__decorative",
 ]  # fmt: skip

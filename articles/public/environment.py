@@ -11,20 +11,23 @@ from itertools import groupby
 
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.safestring import mark_safe
 from jinja2 import Environment
 
 from articles.addresses import site_url, tag_url, url
 from articles.photos.markup import LEAD_SIZES, THUMB_SIZES, photo_html
-from articles.public import presentation
+from articles.public import languages, presentation
 from articles.public.search import snippet
 from articles.states import State
 from articles.text import dateline_place
 
 
 def environment(**options):
-    env = Environment(**options)
+    # Fixed words go through Django's catalogues (locale/<code>/LC_MESSAGES/django.po), in the
+    # language the address chose: {{ _("Topics") }}, {{ pgettext("date format", "F j, Y") }}.
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(
         url=url,
         static=static,
@@ -39,6 +42,9 @@ def environment(**options):
         LEAD_SIZES=LEAD_SIZES,
         THUMB_SIZES=THUMB_SIZES,
         State=State,
+        language=translation.get_language,
+        other_languages=languages.other_languages,
+        list_alternates=languages.list_alternates,
     )
     env.filters.update(
         date=date,

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from articles.addresses import site_url
@@ -30,8 +32,10 @@ class AtomWithContent(Atom1Feed):
 
 
 def feed_items(tag=None):
+    """The newest live releases in the address's language (/es/noticias/feed/ is Spanish)."""
     releases = (
         Release.objects.live()
+        .in_language(get_language())
         .select_related("office", "lead_image")
         .prefetch_related("tags", "corrections")
     )
@@ -40,6 +44,10 @@ def feed_items(tag=None):
     items = list(releases.newest_first()[:FEED_LENGTH])
     depends_on(LIVE, *(release_key(release.pk) for release in items))
     return items
+
+
+def feed_title():
+    return _("%(site)s: news releases") % {"site": settings.SITE_NAME}
 
 
 def _xml_safe_values(values):
@@ -74,13 +82,17 @@ class ReleasesFeed(Feed):
         if slug is None:
             return None
         tag = get_object_or_404(Tag, slug=slug)
-        if not Release.objects.live().tagged(pk=tag.pk).exists():
+        if not Release.objects.live().in_language(get_language()).tagged(pk=tag.pk).exists():
             raise Http404("No live release has this tag.")
         return tag
 
     def title(self, tag):
-        name = f"{settings.SITE_NAME}: news releases"
-        return f"{name} about {tag.name}" if tag else name
+        if tag:
+            return _("%(site)s: news releases about %(topic)s") % {
+                "site": settings.SITE_NAME,
+                "topic": tag.name,
+            }
+        return feed_title()
 
     def description(self, tag):
         return self.title(tag)
@@ -161,10 +173,10 @@ def json_feed(request):
     ]
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{settings.SITE_NAME}: news releases",
+        "title": feed_title(),
         "home_page_url": site_url(reverse("articles:list"), request),
         "feed_url": site_url(reverse("articles:feed_json"), request),
-        "language": settings.LANGUAGE_CODE,
+        "language": get_language(),
         "items": items,
     }
     return JsonResponse(

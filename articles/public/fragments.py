@@ -6,7 +6,11 @@ the site, and what each release's page shows beyond its own row.
 import datetime
 from typing import NamedTuple
 
+from django.utils import timezone
+from django.utils.translation import get_language
+
 from articles.models import Office, Release, SocialLink
+from articles.models.editions import language_name
 from articles.pagecache import freshness
 from articles.pagecache.caching import cached_for_content
 from articles.pagecache.keys import LIVE, LIVE_EDITS, release_key, tag_key
@@ -16,14 +20,19 @@ from articles.public.presentation import corrections_html
 
 
 def live_archive_years():
-    """The archive navigation: one aggregate over live releases."""
+    """The archive navigation: one aggregate over live releases in the page's language."""
+    language = get_language()
+    live = Release.objects.live().in_language(language)
     return cached_for_content(
-        "archive-years", lambda: archive_years(Release.objects.live().month_counts()), [LIVE]
+        f"archive-years:{language}", lambda: archive_years(live.month_counts()), [LIVE]
     )
 
 
-def cached_live_tags():
-    return cached_for_content("live-tags", lambda: list(Release.objects.live().tags()), [LIVE])
+def cached_live_tags(language=None):
+    """The topics live releases in `language` (the page's) carry."""
+    language = language or get_language()
+    live = Release.objects.live().in_language(language)
+    return cached_for_content(f"live-tags:{language}", lambda: list(live.tags()), [LIVE])
 
 
 def site_office():
@@ -53,7 +62,7 @@ def release_page(release, cached=True):
     """
 
     def compute():
-        live = Release.objects.live()
+        live = Release.objects.live().in_language(release.language)
 
         def link(other):
             if other is None:
@@ -71,6 +80,7 @@ def release_page(release, cached=True):
             "related": [link(other) for other in live.related_to(release, tag_ids)],
             "previous_release": link(live.before(release)) if published else None,
             "next_release": link(live.after(release)) if published else None,
+            "editions": live_editions(release),
         }
 
     parts = (
@@ -80,6 +90,43 @@ def release_page(release, cached=True):
     )
     release.tag_list = parts["tag_list"]
     return {name: value for name, value in parts.items() if name != "tag_list"}
+
+
+class EditionLink(NamedTuple):
+    """A member of a release's family, as the language switcher and hreflang show it."""
+
+    language: str
+    name: str
+    url: str
+    current: bool
+    original: bool
+
+
+def live_editions(release):
+    """The family's live members, this release among them, original first; empty when no
+    other member is live. An edition still embargoed, or withdrawn, is not named: readers of
+    this page must not learn of it before its minute. The page depends on every member, so a
+    member's going or moving reaches it."""
+    members = list(
+        release.family().only(
+            "slug", "publish_at", "created", "language", "original_id", "status", "expire_at"
+        )  # fmt: skip
+    )
+    freshness.depends_on(*(release_key(member.pk) for member in members))
+    now = timezone.now()
+    shown = [m for m in members if m.pk == release.pk or m.is_live_at(now)]
+    if len(shown) < 2:
+        return []
+    return [
+        EditionLink(
+            member.language,
+            language_name(member.language),
+            member.get_absolute_url(),
+            member.pk == release.pk,
+            member.original_id is None,
+        )
+        for member in shown
+    ]
 
 
 def sitemap_fragment(name, compute):

@@ -114,6 +114,7 @@ def news_article(request, release, image_url):
         "mainEntityOfPage": url,
         "url": url,
         "headline": release.title,
+        "inLanguage": release.language,
         "description": release.summary,
         "datePublished": release.publish_at.isoformat(),
         "dateModified": release.last_modified.isoformat(),

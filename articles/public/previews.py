@@ -8,6 +8,7 @@ page exactly, with a banner, and is never cached or indexed.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import translation
 
 from articles.models import PreviewLink
 from articles.public.fragments import release_page
@@ -15,11 +16,14 @@ from articles.states import TAKEN_DOWN
 
 
 def render_preview(request, release):
-    response = TemplateResponse(
-        request,
-        "articles/release_detail.html",
-        {"release": release, "preview": True, **release_page(release, cached=False)},
-    )
+    """The release page as readers will see it, in the release's language whatever the
+    address it is shown at."""
+    with translation.override(release.language):
+        response = TemplateResponse(
+            request,
+            "articles/release_detail.html",
+            {"release": release, "preview": True, **release_page(release, cached=False)},
+        ).render()
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -1,10 +1,10 @@
 """Searching live releases: PostgreSQL full-text search, or SQLite's FTS5.
 
-On PostgreSQL, migration 0002 keeps a stored tsvector column (title weighted A, summary B,
-body C) with a GIN index: matching uses the index and ranking reads the stored vector, and
-results come best first. On SQLite (articles/public/search_index.py) every word must start a word
-of the title, summary or body; results come newest first. Either way each result shows the
-same kind of excerpt, made here from its text (`snippet`).
+On PostgreSQL, migrations 0002 and 0015 keep a stored tsvector column in the release's language
+(title weighted A, summary B, body C) with a GIN index: matching uses the index and ranking
+reads the stored vector, and results come best first. On SQLite (articles/public/search_index.py)
+every word must start a word of the title, summary or body; results come newest first. Either
+way each result shows the same kind of excerpt, made here from its text (`snippet`).
 """
 
 import re
@@ -15,11 +15,14 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
+from django.utils.translation import get_language
 
 from articles.public import search_index
 from articles.text import html_to_text
 
-CONFIG = "english"
+# Each language's text search configuration on PostgreSQL (its stemming and stop words): the
+# stored document is built with the release's (migration 0015), a query with the page's.
+CONFIGS = {"en": "english", "es": "spanish"}
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 # Markers put around matches; removed from the text first, and turned into <mark> after
@@ -29,6 +32,10 @@ SNIPPET_CHARS = 260
 # Endings dropped from a search word before marking it in the text, so that "harbors" marks
 # "harbor" as the full-text search found it. Marking only: the databases do the matching.
 _ENDINGS = ("ing", "ed", "es", "s")
+
+
+def search_config(language):
+    return CONFIGS.get(language, "simple")
 
 
 def search_document():
@@ -49,7 +56,7 @@ def uses_full_text():
 def search(queryset, text):
     """Live releases matching `text`, best first on PostgreSQL, newest first on SQLite."""
     if uses_full_text():
-        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        query = SearchQuery(text, search_type="websearch", config=search_config(get_language()))
         return (
             queryset.annotate(document=search_document())
             .filter(document=query)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import get_language, pgettext
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -19,6 +20,14 @@ from articles.public.forms import SearchForm
 from articles.public.fragments import cached_live_tags, live_archive_years, release_page
 from articles.public.moved import find_redirect, moved_response
 from articles.public.search import search
+
+
+def month_format():
+    return pgettext("date format", "F Y")
+
+
+def day_format():
+    return pgettext("date format", "l, F j, Y")
 
 
 class IdsFirstPaginator(Paginator):
@@ -66,14 +75,16 @@ class LiveReleasesMixin:
     cards_show_tags = True
 
     def get_queryset(self):
-        return as_cards(Release.objects.live()).newest_first()
+        return as_cards(Release.objects.live().in_language(get_language())).newest_first()
 
     def count_key(self):
         """A stable name for this list's total, or None to count every time."""
         return None
 
     def get_paginator(self, *args, **kwargs):
-        return super().get_paginator(*args, count_key=self.count_key(), **kwargs)
+        key = self.count_key()
+        key = key and f"{get_language()}:{key}"  # each language's list counts its own
+        return super().get_paginator(*args, count_key=key, **kwargs)
 
     def pinned_releases(self, page):
         """Releases shown above this page's own, as `featured`."""
@@ -162,8 +173,8 @@ class ArchiveView(LiveReleasesMixin, ListView):
         monthly = self.month is not None
         return super().get_context_data(
             archive_years=live_archive_years(),
-            period_name=date_format(self.start, "F Y") if monthly else str(self.year),
-            group_format="l, F j, Y" if monthly else "F Y",
+            period_name=date_format(self.start, month_format()) if monthly else str(self.year),
+            group_format=day_format() if monthly else month_format(),
             current_month=self.start.date() if monthly else None,
             **kwargs,
         )
@@ -212,6 +223,8 @@ class ReleaseDetailView(DetailView):
     page_cache_params = ()
 
     def get_queryset(self):
+        # Any language: an edition asked for under another language's address is sent on to
+        # its own by the check below.
         return Release.objects.live().select_related("office", "lead_image")
 
     def get_object(self, queryset=None):

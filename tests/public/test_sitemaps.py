@@ -33,6 +33,7 @@ def test_sitemap_index_and_sections_list_live_pages_only(client, make_release):
     base = "http://testserver"
     assert set(locs) == {
         f"{base}/news/",
+        f"{base}/es/noticias/",  # each language's news list
         f"{base}{live.get_absolute_url()}",
         f"{base}/news/tags/ports/",
         f"{base}/news/2026/11/",
