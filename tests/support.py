@@ -120,6 +120,7 @@ def crawl(client, seeds, max_pages):
 
     from django.urls import resolve
     from django.urls.exceptions import Resolver404
+    from django.utils.translation import get_language_from_path, override
 
     queue, seen = deque(sorted(seeds)), set()
     while queue and len(seen) < max_pages:
@@ -136,8 +137,9 @@ def crawl(client, seeds, max_pages):
             parts = urlsplit(link)
             if parts.netloc != "testserver" or parts.path.startswith(("/admin/", "/static/")):
                 continue
-            try:
-                resolve(parts.path)
+            try:  # in the language of the address (/es/… is Spanish)
+                with override(get_language_from_path(parts.path) or "en"):
+                    resolve(parts.path)
             except Resolver404:
                 continue
             queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))

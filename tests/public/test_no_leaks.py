@@ -1,7 +1,9 @@
 """Nothing that is not live leaks: crawl every public URL and look for a marker in every byte.
 
 One release in each non-live state carries a unique marker in every text field and tag; a live
-control release carries another. The crawl starts from every route the URLconf exposes (filled
+control release carries another. So does a Spanish edition in each non-live state, each of a
+live English release whose page must not name it, and a live Spanish edition of the control.
+The crawl starts from every route the URLconf exposes (filled
 in with the hidden releases' own dates, slugs and tags), follows every link, feed item and
 sitemap entry, and fails if a hidden marker shows up anywhere, or if the control does not.
 """
@@ -11,8 +13,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import time_machine
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import resolve as resolve_in_language
+from django.utils.translation import get_language_from_path, override
 
+from articles.addresses import url as address
 from articles.models import Redirect, Release
 from articles.public.moved import search_words
 from tests.support import NOT_LIVE, NOW, crawl
@@ -42,6 +47,12 @@ NEEDS_A_SECRET = {
 }
 # Endpoints that only take reports in and show nothing (tested in tests/test_headers.py).
 SHOWS_NOTHING = {"csp_report"}
+
+
+def resolve(path):
+    """The route of `path`, in the language its address is in (/es/… is Spanish)."""
+    with override(get_language_from_path(path) or "en"):
+        return resolve_in_language(path)
 
 
 def public_route_names():
@@ -95,33 +106,38 @@ def old_addresses(releases):
 
 
 def seeds(hidden, redirects):
-    urls = {
-        "/",
-        "/news/",
-        "/news/feed/",
-        "/news/feed/atom/",
-        "/news/feed.json",
-        "/sitemap.xml",
-        "/sitemap-news.xml",
-        "/robots.txt",
-        "/healthz/",
-        "/readyz/",
-        f"/news/search/?q={HIDDEN_MARK}",
-        f"/news/search/?q={CONTROL_MARK}",
-    }
+    urls = {"/sitemap.xml", "/sitemap-news.xml", "/robots.txt", "/healthz/", "/readyz/"}
+    for language in ("en", "es"):
+        search = address("articles:search", language=language)
+        urls |= {
+            address("home", language=language),
+            address("articles:list", language=language),
+            address("articles:feed", language=language),
+            address("articles:feed_atom", language=language),
+            address("articles:feed_json", language=language),
+            f"{search}?q={HIDDEN_MARK}",
+            f"{search}?q={CONTROL_MARK}",
+        }
     for release in hidden:
         urls.update(redirects[release.pk])
         day = release.local_date or NOW.date()
         tag = release.tags.get().slug
+
+        def at(name, *args, language=release.language):
+            return address(name, *args, language=language)
+
         urls |= {
             release.get_absolute_url(),
-            f"/news/{day:%Y}/",
-            f"/news/{day:%Y}/{day:%m}/",
-            f"/news/tags/{tag}/",
-            f"/news/tags/{tag}/feed/",
-            f"/news/tags/{tag}/feed/atom/",
-            f"/news/search/?tag={tag}",
-            f"/news/search/?q={release.slug}",
+            at("articles:archive_year", day.year),
+            at("articles:archive_month", day.year, day.month),
+            at("articles:tag", tag),
+            at("articles:tag_feed", tag),
+            at("articles:tag_feed_atom", tag),
+            f"{at('articles:search')}?tag={tag}",
+            f"{at('articles:search')}?q={release.slug}",
+            # the other language's addresses of the same day and topic
+            at("articles:tag", tag, language="en"),
+            at("articles:archive_month", day.year, day.month, language="es"),
         }
     return urls
 
@@ -135,8 +151,27 @@ def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
             make_marked(make_release, library_image, state, HIDDEN_MARK, **fields)
             for state, fields in NOT_LIVE.items()
         ]
+        originals = {
+            state: make_release(f"English original of a {state} edition", tags=["Families"])
+            for state in NOT_LIVE
+        }
+        hidden += [
+            make_marked(
+                make_release,
+                library_image,
+                f"{state}-es",
+                HIDDEN_MARK,
+                language="es",
+                original=originals[state],
+                **fields,
+            )  # fmt: skip
+            for state, fields in NOT_LIVE.items()
+        ]
         control = make_marked(make_release, library_image, "live", CONTROL_MARK)
-        redirects = old_addresses([*hidden, control])
+        control_es = make_marked(
+            make_release, library_image, "live-es", CONTROL_MARK, language="es", original=control
+        )
+        redirects = old_addresses([*hidden, control, control_es])
         hidden_photos = {key for r in hidden for key in (r.lead_image.key, *photo_keys(r.body))}
         assert len(hidden_photos) == 2 * len(hidden)
 
@@ -161,13 +196,21 @@ def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
                 control_seen_on.add(url)
             if response.status_code == 200:
                 visited_routes.add(resolve(urlsplit(url).path).view_name)
-        assert Release.objects.live().get() == control
+        assert set(Release.objects.live()) == {control, control_es, *originals.values()}
 
     assert crawled < MAX_PAGES, f"crawl stopped at {MAX_PAGES} pages"
     assert visited_routes == public_route_names(), "every public route was crawled"
-    for must_show in ["/news/", control.get_absolute_url(), "/news/feed/", "/news/feed.json"]:
+    for must_show in [
+        "/news/", control.get_absolute_url(), "/news/feed/", "/news/feed.json",
+        "/es/noticias/", control_es.get_absolute_url(), "/es/noticias/feed/",
+    ]:  # fmt: skip
         assert must_show in control_seen_on, f"the live control is missing from {must_show}"
     assert any("sitemap-releases" in url for url in control_seen_on)
-    for url in redirects[control.pk]:  # the same old addresses of a live release do answer
-        response = client.get(url)
-        assert response.status_code == 301 and response["Location"] == control.get_absolute_url()
+    for release in (control, control_es):  # the same old addresses of a live release do answer
+        for url in redirects[release.pk]:
+            response = client.get(url)
+            assert response.status_code == 301
+            assert response["Location"] == release.get_absolute_url()
+    # the English control's page names its live Spanish edition
+    page = client.get(control.get_absolute_url()).content.decode()
+    assert f'href="{control_es.get_absolute_url()}" hreflang="es"' in page
