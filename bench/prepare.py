@@ -39,6 +39,24 @@ def targets():
     Redirect.objects.get_or_create(
         old_path="/news/newsarticle.aspx", old_query="id=64105", defaults={"release": detail}
     )
+    # Its Spanish edition: a page in another language, naming the English one and named by it.
+    spanish, _ = Release.objects.get_or_create(
+        original=detail,
+        language="es",
+        defaults={
+            "title": f"Edición en español: {detail.title}",
+            "slug": f"{detail.slug}-es",
+            "summary": detail.summary,
+            "body": detail.body,
+            "dateline": detail.dateline,
+            "office": detail.office,
+            "kind": detail.kind,
+            "status": Release.Status.PUBLISHED,
+            "publish_at": detail.publish_at,
+            "went_live_at": detail.publish_at,
+        },
+    )
+    spanish.tags.set(detail.tags.all())
     tagged = detail.tags.first()
     month = detail.local_date
     deep = min(250, (live.filter(featured__in=[False]).count() + 19) // 20)
@@ -47,6 +65,7 @@ def targets():
         "list": "/news/",
         "list_p250": f"/news/?page={deep}",
         "detail": detail.get_absolute_url(),
+        "detail_es": spanish.get_absolute_url(),
         "tag": f"/news/tags/{tagged.slug}/",
         "archive": f"/news/{month:%Y}/{month:%m}/",
         "search": f"/news/search/?q={NAMES[7]}",

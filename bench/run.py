@@ -39,8 +39,8 @@ VAR = ROOT / "bench" / "var"
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-PAGES = ["home", "list", "list_p250", "detail", "tag", "archive", "search", "feed", "sitemap",
-         "redirect"]  # fmt: skip
+PAGES = ["home", "list", "list_p250", "detail", "detail_es", "tag", "archive", "search", "feed",
+         "sitemap", "redirect"]  # fmt: skip
 PG_URL = "postgres://postgres@127.0.0.1:5432/pressoffice_bench"
 
 

@@ -162,3 +162,30 @@ def test_sitemap_alternates_are_reciprocal(client, family, make_release):
         assert loc in alt.values()
         for lang, href in alt.items():
             assert links[href] == alt, f"{href} ({lang}) does not link back to {loc}"
+
+
+def test_hreflang_is_reciprocal_over_the_whole_sitemap_and_matches_each_page(
+    client, family, make_release
+):
+    family()
+    family(title="Otra edición en español")  # a second family
+    make_release("Alone in English", tags=["Ports"])
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    links = {}
+    for section in index.findall("s:sitemap/s:loc", SITEMAP_NS):
+        tree = ET.fromstring(client.get(section.text.removeprefix("http://testserver")).content)
+        for node in tree.findall("s:url", SITEMAP_NS):
+            alternates_of = {
+                a.get("hreflang"): a.get("href") for a in node.findall("x:link", SITEMAP_NS)
+            }
+            links[node.find("s:loc", SITEMAP_NS).text] = alternates_of
+    named = {loc: alt for loc, alt in links.items() if alt}
+    assert len(named) == 6  # two families of two, and the two news lists
+    for loc, alt in named.items():
+        assert loc in alt.values(), f"{loc} does not name itself"
+        assert "x-default" in alt
+        for lang, href in alt.items():
+            assert links.get(href) == alt, f"{href} ({lang}) does not name {loc} back"
+        # the page's own head says the same as the sitemap
+        page = client.get(loc.removeprefix("http://testserver")).content.decode()
+        assert alternates(page) == alt, loc
