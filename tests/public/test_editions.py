@@ -189,3 +189,15 @@ def test_hreflang_is_reciprocal_over_the_whole_sitemap_and_matches_each_page(
         # the page's own head says the same as the sitemap
         page = client.get(loc.removeprefix("http://testserver")).content.decode()
         assert alternates(page) == alt, loc
+
+
+def test_spanish_words_are_matched_by_their_stem_on_postgresql(client, family):
+    from articles.public.search import uses_full_text
+
+    if not uses_full_text():
+        pytest.skip("stemming is PostgreSQL's full-text search; SQLite matches word starts")
+    original, edition = family()  # its body says "recibirán"
+    found = client.get("/es/noticias/buscar/", {"q": "recibir"}).content.decode()
+    assert edition.title in found
+    # English stemming would not have found it: the query runs in the page's language
+    assert edition.title not in client.get("/news/search/", {"q": "recibir"}).content.decode()
