@@ -79,11 +79,7 @@ def release_change_keys(release, before, after, now=None):
         )
         return {SCHEDULE} if moved and scheduled else set()
     moved = before is not None and any(before[f] != after[f] for f in ADDRESS_FIELDS)
-    addresses = (
-        _address_keys(release, before, after) | _family_keys(release)
-        if moved or was_live != is_live
-        else set()
-    )
+    addresses = _address_keys(release, before, after) if moved or was_live != is_live else set()
     if was_live != is_live or any(before[f] != after[f] for f in ORDER_FIELDS):
         return _membership_keys(release, before or after, after) | addresses
     changed = {f for f in after if before[f] != after[f]} - BOOKKEEPING
@@ -129,13 +125,6 @@ def _address_keys(release, before, after):
         old = Redirect.objects.filter(release=release.pk).values_list("old_path", "old_query")
         keys.update(address_key(path, query) for path, query in old)
     return keys
-
-
-def _family_keys(release):
-    """Every page of the family names its live members (the language switcher, hreflang)."""
-    if release.pk is None or (release.original_id is None and not release.editions.exists()):
-        return set()
-    return {release_key(pk) for pk in release.family().values_list("pk", flat=True)}
 
 
 def _live_release_keys(release_ids):

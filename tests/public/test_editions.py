@@ -201,3 +201,27 @@ def test_spanish_words_are_matched_by_their_stem_on_postgresql(client, family):
     assert edition.title in found
     # English stemming would not have found it: the query runs in the page's language
     assert edition.title not in client.get("/news/search/", {"q": "recibir"}).content.decode()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_through_the_page_cache_each_page_follows_its_family(client, family):
+    with time_machine.travel(NOW, tick=False):
+        original, edition = family(spanish_publish_at=NOW + datetime.timedelta(minutes=5))
+        english = original.get_absolute_url()
+        assert edition.slug not in client.get(english).content.decode()
+        assert edition.title not in client.get("/es/noticias/").content.decode()
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5, seconds=2), tick=False):
+        # its minute: both pages, cached before it, name it now
+        assert edition.get_absolute_url() in client.get(english).content.decode()
+        assert edition.title in client.get("/es/noticias/").content.decode()
+        # a new slug: the English page links the new address at once
+        edition.slug = "subvenciones-portuarias"
+        edition.save()
+        assert edition.get_absolute_url() in client.get(english).content.decode()
+        # withdrawn: gone from the English page and the Spanish list at once
+        edition.status = Release.Status.WITHDRAWN
+        edition.save()
+        page = client.get(english).content.decode()
+        assert "subvenciones-portuarias" not in page and alternates(page) == {}
+        assert edition.title not in client.get("/es/noticias/").content.decode()
+        assert client.get(edition.get_absolute_url()).status_code == 404
