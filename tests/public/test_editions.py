@@ -50,12 +50,7 @@ def family(make_release):
 
 def alternates(html):
     """{hreflang: address} of a page's head."""
-    return {
-        lang: href
-        for lang, href in re.findall(
-            r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html
-        )
-    }
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html))
 
 
 def test_a_spanish_edition_is_read_at_its_own_address_in_spanish(client, family):
