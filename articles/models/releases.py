@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
@@ -239,11 +240,12 @@ class ReleaseRecord(models.Model):
 )  # fmt: skip
 class Release(ReleasePublication, ReleaseRecord, ReleaseEdition):
     class Kind(models.TextChoices):
-        NEWS_ARTICLE = "news", "News article"
-        PRESS_RELEASE = "press-release", "Press release"
-        STATEMENT = "statement", "Statement"
-        ADVISORY = "advisory", "Media advisory"
-        TRANSCRIPT = "transcript", "Transcript"
+        # Shown to readers in the page's language; staff pages run in the site's own.
+        NEWS_ARTICLE = "news", _("News article")
+        PRESS_RELEASE = "press-release", _("Press release")
+        STATEMENT = "statement", _("Statement")
+        ADVISORY = "advisory", _("Media advisory")
+        TRANSCRIPT = "transcript", _("Transcript")
 
     Status = Status  # stored statuses; the states editors see are articles.states.State
 

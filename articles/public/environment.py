@@ -9,6 +9,7 @@ Every helper a public template may call is registered here.
 import datetime
 from itertools import groupby
 
+from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.utils import dateformat, timezone, translation
@@ -43,6 +44,7 @@ def environment(**options):
         THUMB_SIZES=THUMB_SIZES,
         State=State,
         language=translation.get_language,
+        site_language=settings.LANGUAGE_CODE,
         other_languages=languages.other_languages,
         list_alternates=languages.list_alternates,
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Release
 from articles.public.archive import local_midnight
@@ -36,30 +37,30 @@ class SearchForm(forms.Form):
     # rendering the inputs and error lists through Django templates).
     default_renderer = Jinja2()
 
-    q = forms.CharField(label="Search releases", required=False, strip=True)
+    q = forms.CharField(label=_("Search releases"), required=False, strip=True)
     kind = forms.ChoiceField(
-        label="Type",
+        label=_("Type"),
         required=False,
-        choices=[("", "Any type"), *Release.Kind.choices],
+        choices=[("", _("Any type")), *Release.Kind.choices],
         widget=SinglePassSelect,
-        error_messages={"invalid_choice": "Choose a type from the list."},
+        error_messages={"invalid_choice": _("Choose a type from the list.")},
     )
     tag = forms.ChoiceField(
-        label="Topic",
+        label=_("Topic"),
         required=False,
         widget=SinglePassSelect,
-        error_messages={"invalid_choice": "Choose a topic from the list."},
+        error_messages={"invalid_choice": _("Choose a topic from the list.")},
     )
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", "Any topic")] + [(t.slug, t.name) for t in tags]
+        self.fields["tag"].choices = [("", _("Any topic")), *((t.slug, t.name) for t in tags)]
 
     def clean_q(self):
         return clean_query(self.cleaned_data["q"])
@@ -68,7 +69,7 @@ class SearchForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
     def has_criteria(self):

@@ -17,6 +17,7 @@ import threading
 import time
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect
 from django.template import loader
@@ -159,8 +160,11 @@ class RedirectHitsMiddleware:
 _WORD = re.compile(r"[^\W_]+")
 _SUFFIX = re.compile(r"\.(?:aspx?|html?|php|jsp|cfm|shtml)$", re.IGNORECASE)
 MAX_SEARCH_WORDS = 10
-# Words of an address that say nothing of what was there.
-_NOT_WORDS = {"news", "www", "index", "default", "home"}
+# Words of an address that say nothing of what was there: among them each language's code and
+# its name for the news folder (the "address" messages of locale/: /es/noticias/).
+_NOT_WORDS = {"news", "noticias", "www", "index", "default", "home"} | {
+    code for code, _ in settings.LANGUAGES
+}
 
 
 def search_words(path):

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from articles.addresses import site_url
 from articles.photos.markup import responsive_body_images
@@ -35,11 +37,13 @@ def body_html(release):
 
 
 def corrections_html(release):
-    """The dated public corrections under a release, as its page and every feed show them."""
+    """The dated public corrections under a release, as its page and every feed show them, in
+    the release's language wherever they are shown (as its dateline is)."""
     corrections = list(release.corrections.all())
     if not corrections:
         return ""
-    html = render_to_string("articles/includes/corrections.html", {"corrections": corrections})
+    with override(release.language):
+        html = render_to_string("articles/includes/corrections.html", {"corrections": corrections})
     return mark_safe(html.strip())
 
 
@@ -69,7 +73,7 @@ def share_links(request, release):
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": address})),
         ("X", "https://x.com/intent/post?" + urlencode({"url": address, "text": release.title})),
         # mailto: wants %20 for spaces, not "+" (RFC 6068).
-        ("E-mail", "mailto:?" + urlencode(mail, quote_via=quote)),
+        (_("E-mail"), "mailto:?" + urlencode(mail, quote_via=quote)),
     ]  # fmt: skip
 
 
@@ -91,7 +95,7 @@ def share_image_alt(release):
     """The words for the share image: the lead photo's alt text, or what the default shows."""
     image = release.lead_image
     if image is None:
-        return f"{settings.SITE_NAME}: news release"
+        return _("%(site)s: news release") % {"site": settings.SITE_NAME}
     return image.alt or release.title
 
 

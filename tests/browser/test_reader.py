@@ -49,11 +49,38 @@ def newsroom(db, library_image):
         0
     ].body += f'<figure><img src="{photo.url()}"><figcaption>The channel.</figcaption></figure>'
     releases[0].save()
+    spanish(office, releases[0], photo)
     return releases
 
 
+def spanish(office, original, photo):
+    """The Spanish side: an edition of `original` (so both pages show the switcher), and two
+    Spanish releases of their own, one featured, all on the topic "Puertos"."""
+    for n, fields in enumerate(
+        [
+            {"original": original, "lead_image": photo, "publish_at": original.publish_at},
+            {"featured": True},
+            {"kind": Release.Kind.STATEMENT},
+        ]
+    ):
+        fields.setdefault("publish_at", timezone.now() - datetime.timedelta(days=n, hours=2))
+        fields.setdefault("kind", Release.Kind.PRESS_RELEASE)
+        release = Release.objects.create(
+            title=f"Avance en el puerto número {n}",
+            language="es",
+            dateline="WASHINGTON",
+            office=office,
+            status=Release.Status.PUBLISHED,
+            body=f"<p>El departamento informó hoy sobre el avance en el puerto {n}.</p>",
+            **fields,
+        )
+        release.tags.set(["Puertos"])
+
+
 def pages_to_check(newsroom):
+    """{name: address}; the Spanish pages' names start with "es-"."""
     release = newsroom[0]
+    edition = release.editions.get(language="es")
     day = release.local_date
     return {
         "home": "/",
@@ -64,7 +91,18 @@ def pages_to_check(newsroom):
         "search-results": "/news/search/?q=harbor",
         "search-no-results": "/news/search/?q=zebra",
         "not-found": "/news/no-such-page/",
+        "es-home": "/es/",
+        "es-detail": edition.get_absolute_url(),
+        "es-tag": "/es/noticias/temas/puertos/",
+        "es-archive": f"/es/noticias/{day:%Y}/{day:%m}/",
+        "es-search-results": "/es/noticias/buscar/?q=puerto",
+        "es-search-no-results": "/es/noticias/buscar/?q=cebra",
+        "es-not-found": "/es/noticias/no-existe/",
     }
+
+
+def page_language(name):
+    return "es" if name.startswith("es-") else "en"
 
 
 def test_a_reader_goes_home_release_tag_archive_search_feed(page, live_server, newsroom):
@@ -91,6 +129,31 @@ def test_a_reader_goes_home_release_tag_archive_search_feed(page, live_server, n
     assert response.ok and "<rss" in response.text()
 
 
+def test_a_reader_switches_to_spanish_and_reads_searches_and_subscribes_in_it(
+    page, live_server, newsroom
+):
+    page.goto(live_server.url + newsroom[0].get_absolute_url())
+    switcher = page.get_by_role("navigation", name="Read this release in")
+    switcher.get_by_role("link", name="Español").click()
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").inner_text() == "Avance en el puerto número 0"
+    assert page.get_by_role("navigation", name="Lea este comunicado en").is_visible()
+    assert page.get_by_role("heading", name="Emitido por").is_visible()
+
+    page.get_by_role("link", name="Puertos").first.click()
+    assert page.locator("h1").inner_text() == "Tema: Puertos"
+
+    page.get_by_role("link", name="Buscar", exact=True).click()
+    page.get_by_label("Buscar comunicados", exact=True).fill("puerto")
+    page.get_by_label("Tipo").select_option(label="Declaración")
+    page.get_by_role("button", name="Buscar").click()
+    heading = page.locator(".results-heading").inner_text()
+    assert heading == "1 comunicado encontrado para “puerto”"
+
+    page.get_by_role("link", name="por correo electrónico").click()
+    assert page.url.endswith("/subscribe/?language=es")
+
+
 def test_pages_pass_axe_wcag_21_aa_at_desktop_and_phone_width(
     browser, live_server, newsroom, screenshot_dir
 ):
@@ -101,6 +164,7 @@ def test_pages_pass_axe_wcag_21_aa_at_desktop_and_phone_width(
         page = context.new_page()
         for name, path in pages_to_check(newsroom).items():
             page.goto(live_server.url + path)
+            assert page.locator("html").get_attribute("lang") == page_language(name), name
             page.screenshot(path=screenshot_dir / f"{name}-{label}.png", full_page=True)
             result = axe.run(page, options={"runOnly": WCAG_21_AA})
             if result.violations_count:
@@ -116,6 +180,7 @@ def test_pages_pass_the_nu_html_checker_and_html_codesniffer(browser, live_serve
     for name, path in pages_to_check(newsroom).items():
         response = page.goto(live_server.url + path)
         sources[name] = response.text()
+        assert f'<html lang="{page_language(name)}">' in sources[name], name
         if errors := htmlcs_errors(page):
             problems[f"HTML_CodeSniffer, {name}"] = errors
     context.close()
