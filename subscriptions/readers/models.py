@@ -29,9 +29,11 @@ class SubscriberQuerySet(models.QuerySet):
     def receiving(self):
         return self.filter(receiving())
 
-    def wanting(self, release):
-        """Receiving subscribers of every release, or of any of this release's topics."""
-        followers = Subscriber.topics.through.objects.filter(tag__in=release.tags.values("pk"))
+    def wanting(self, releases):
+        """Receiving subscribers of every release, or of any topic one of `releases` carries
+        (a release's family, in subscriptions/readers/alerts.py)."""
+        topics = Tag.objects.filter(release__in=releases.values("pk")).values("pk")
+        followers = Subscriber.topics.through.objects.filter(tag__in=topics)
         return self.receiving().filter(
             Q(all_releases=True) | Q(pk__in=followers.values("subscriber_id"))
         )
