@@ -181,6 +181,19 @@ def test_a_subscriber_changes_topics_with_the_link_alone(client, subscriber, mak
     assert not person.all_releases and set(person.topics.all()) == {news, ships}
 
 
+def test_a_language_the_site_does_not_have_is_a_form_error_on_the_manage_page(
+    client, subscriber
+):
+    person = subscriber("reader@example.org", all_releases=True, language="es")
+    address = f"/subscriptions/{tokens.manage_token(person.pk)}/"
+    for language in ["fr", "", "es-mx"]:
+        response = client.post(address, {"scope": "all", "language": language})
+        assert response.status_code == 200 and 'id="id_language_error"' in response.text
+        assert "Saved" not in response.text
+    person.refresh_from_db()
+    assert person.language == "es"
+
+
 @pytest.mark.parametrize("token", ["nope", "1:forged", "MQ:1kabcd:" + "x" * 43, "x" * 500])
 def test_a_wrong_token_is_a_404(client, subscriber, token):
     subscriber("reader@example.org")
