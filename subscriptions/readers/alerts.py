@@ -40,8 +40,10 @@ def audience(release):
     theirs = Q(language=release.language)
     if release.original_id is None:
         theirs |= ~Q(language__in=coming.values("language"))
+    # By the family's alerts' ids: the deliveries' (alert, subscriber) index finds their rows.
+    family_alerts = Alert.objects.filter(release__in=family.values("pk")).values("pk")
     had_one = Delivery.objects.filter(
-        subscriber_id=OuterRef("pk"), alert__release__in=family.values("pk")
+        subscriber_id=OuterRef("pk"), alert_id__in=family_alerts
     ).exclude(status=Status.CANCELLED)
     return Subscriber.objects.wanting(coming).filter(theirs).filter(~Exists(had_one))
 
