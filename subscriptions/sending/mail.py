@@ -106,9 +106,7 @@ class AlertMail:
                 "summary": release.summary or first_sentence(release.body),
                 "dateline": dateline_text(release),
                 "url": site_url(release.get_absolute_url()),
-                "topics": [
-                    (tag.name, site_url(tag_url(tag.slug, self.language))) for tag in tags
-                ],
+                "topics": [(tag.name, site_url(tag_url(tag.slug, self.language))) for tag in tags],
                 "manage_url": _MANAGE,
                 "unsubscribe_url": _UNSUBSCRIBE,
             }

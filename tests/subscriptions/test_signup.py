@@ -181,9 +181,7 @@ def test_a_subscriber_changes_topics_with_the_link_alone(client, subscriber, mak
     assert not person.all_releases and set(person.topics.all()) == {news, ships}
 
 
-def test_a_language_the_site_does_not_have_is_a_form_error_on_the_manage_page(
-    client, subscriber
-):
+def test_a_language_the_site_does_not_have_is_a_form_error_on_the_manage_page(client, subscriber):
     person = subscriber("reader@example.org", all_releases=True, language="es")
     address = f"/subscriptions/{tokens.manage_token(person.pk)}/"
     for language in ["fr", "", "es-mx"]:
