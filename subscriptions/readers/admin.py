@@ -20,12 +20,13 @@ Status = Delivery.Status
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "all_releases", "consented_at", "confirmed_at"]
-    list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "all_releases",
+    list_display = ["email", "status", "all_releases", "language", "consented_at",
+                    "confirmed_at"]  # fmt: skip
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "all_releases", "language",
                    ("unsubscribed_at", admin.EmptyFieldListFilter)]  # fmt: skip
     search_fields = ["email"]
-    readonly_fields = ["email", "all_releases", "topics", "consented_at", "confirmed_at",
-                       "unsubscribed_at", "undeliverable_at"]  # fmt: skip
+    readonly_fields = ["email", "all_releases", "topics", "language", "consented_at",
+                       "confirmed_at", "unsubscribed_at", "undeliverable_at"]  # fmt: skip
     list_per_page = 100
 
     def has_add_permission(self, request):

@@ -1,7 +1,7 @@
-"""Readers' alerts: at the minute of release, one delivery row per subscriber who wants it."""
+"""Readers' alerts: at the minute of release, one delivery row per subscriber who gets it."""
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from articles.models import Release
@@ -9,12 +9,49 @@ from subscriptions.readers.models import Alert, Delivery, Subscriber
 from subscriptions.sending.mail import AlertMail
 
 Status = Delivery.Status
+# A member of a family in these states will not come: its readers are not kept waiting for it.
+WILL_NOT_COME = [Release.Status.WITHDRAWN, Release.Status.DELETED]
+
+
+def audience(release):
+    """Who gets `release`'s alert, as a query on subscribers: the one rule for which reader
+    gets which edition of a piece of news.
+
+    A family (an original and its editions in other languages, articles/models/editions.py)
+    is one piece of news, and each reader gets it once, in their language where it has one:
+
+    - Readers who want it: of every release, or of a topic any member of the family carries
+      that is not withdrawn or deleted (an edition may be tagged in its own words).
+    - Readers of the release's language get its alert.
+    - Readers of another language get the *original's* alert when the family has no edition
+      in their language that may still come; while it has one that is not withdrawn or
+      deleted, in any other state (a draft, in review, scheduled), they wait for that
+      edition's alert and get nothing now. An edition's alert reaches its language only.
+    - Nobody gets a second alert of one family: a reader with a delivery of another member's
+      alert (one not cancelled) gets nothing, e.g. the original's readers of Spanish when the
+      Spanish edition was added after the original went out.
+
+    So an edition withdrawn after the original's minute leaves its readers without this
+    news, unless it is published again (its own alert then reaches them); withdrawn before the
+    original's minute, it no longer holds them back, and they get the original's.
+    """
+    family = release.family().order_by()
+    coming = family.exclude(status__in=WILL_NOT_COME)
+    theirs = Q(language=release.language)
+    if release.original_id is None:
+        theirs |= ~Q(language__in=coming.values("language"))
+    # By the family's alerts' ids: the deliveries' (alert, subscriber) index finds their rows.
+    family_alerts = Alert.objects.filter(release__in=family.values("pk")).values("pk")
+    had_one = Delivery.objects.filter(
+        subscriber_id=OuterRef("pk"), alert_id__in=family_alerts
+    ).exclude(status=Status.CANCELLED)
+    return Subscriber.objects.wanting(coming).filter(theirs).filter(~Exists(had_one))
 
 
 def fan_out(alert):
-    """Make the alert's delivery rows, one per subscriber who wants the release
-    (`SubscriberQuerySet.wanting`), in one INSERT … SELECT; running it again adds nobody twice."""
-    wanting = Subscriber.objects.wanting(alert.release).order_by().values(wanted_id=F("pk"))
+    """Make the alert's delivery rows, one per subscriber who gets it (`audience`), in one
+    INSERT … SELECT; running it again adds nobody twice."""
+    wanting = audience(alert.release).order_by().values(wanted_id=F("pk"))
     select, params = wanting.query.sql_with_params()
     now = timezone.now()
     # "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as part of the FROM clause.

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from taggit.models import Tag
 
@@ -7,9 +8,15 @@ from articles.models import Release, TopicDescription
 ALL, TOPICS = "all", "topics"
 
 
+def known_language(code):
+    """`code` when it names one of the site's languages (settings.LANGUAGES), else the
+    site's own: an address's ?language= chooses only among them."""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class TopicsForm(forms.Form):
     """Every release, or only those on chosen topics (tags that live releases carry), each
-    with its description."""
+    with its description; and the language to get them in."""
 
     scope = forms.ChoiceField(
         label="Send me",
@@ -22,6 +29,15 @@ class TopicsForm(forms.Form):
         queryset=Tag.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    # Each language named in its own words ("Español"): a reader picks the one they read.
+    language = forms.ChoiceField(
+        label="Language",
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        initial=settings.LANGUAGE_CODE,
+        help_text="Releases come in this language when they have an edition in it; the "
+        "others in the language they were written in.",
     )
 
     def __init__(self, *args, keep=(), **kwargs):
@@ -57,4 +73,4 @@ class SubscribeForm(TopicsForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    field_order = ["email", "scope", "topics"]
+    field_order = ["email", "language", "scope", "topics"]

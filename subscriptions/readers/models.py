@@ -1,9 +1,9 @@
 """Readers' e-mail alerts: who subscribed to what, and each alert's deliveries.
 
-What a subscriber row keeps is the privacy promise in the README: the address, the topics, when
-they consented and when they confirmed; the rest is bookkeeping the promise needs (when they left,
-so the address can be forgotten; whether mail to it bounces; the hash of the pending
-confirmation link).
+What a subscriber row keeps is the privacy promise in the README: the address, the topics and
+the language, when they consented and when they confirmed; the rest is bookkeeping the promise
+needs (when they left, so the address can be forgotten; whether mail to it bounces; the hash of
+the pending confirmation link).
 """
 
 from datetime import timedelta
@@ -29,9 +29,11 @@ class SubscriberQuerySet(models.QuerySet):
     def receiving(self):
         return self.filter(receiving())
 
-    def wanting(self, release):
-        """Receiving subscribers of every release, or of any of this release's topics."""
-        followers = Subscriber.topics.through.objects.filter(tag__in=release.tags.values("pk"))
+    def wanting(self, releases):
+        """Receiving subscribers of every release, or of any topic one of `releases` carries
+        (a release's family, in subscriptions/readers/alerts.py)."""
+        topics = Tag.objects.filter(release__in=releases.values("pk")).values("pk")
+        followers = Subscriber.topics.through.objects.filter(tag__in=topics)
         return self.receiving().filter(
             Q(all_releases=True) | Q(pk__in=followers.values("subscriber_id"))
         )
@@ -52,6 +54,12 @@ class Subscriber(models.Model):
         default=False, help_text="Every release, whatever its topics."
     )
     topics = models.ManyToManyField(Tag, blank=True, related_name="subscribers")
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="Their alerts' language, where a release has an edition in it.",
+    )
     consented_at = models.DateTimeField(help_text="When they asked to subscribe (last time).")
     confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When they followed the confirmation link."

@@ -48,7 +48,7 @@ def normalise(email):
     return f"{local}@{domain.lower()}"
 
 
-def ask(email, all_releases, topics):
+def ask(email, all_releases, topics, language):
     """A reader asked to subscribe `email`. Queues at most one mail (none past the daily
     limit for the address). A confirmed subscription is never changed from this form, since
     anyone can type anyone's address: its owner gets a note with the manage link instead."""
@@ -67,8 +67,8 @@ def ask(email, all_releases, topics):
             subscriber.undeliverable_at, subscriber.permanent_failures = None, 0
             subscriber.save()
         if not subscriber.confirmed_at:
-            subscriber.all_releases = all_releases
-            subscriber.save(update_fields=["all_releases"])
+            subscriber.all_releases, subscriber.language = all_releases, language
+            subscriber.save(update_fields=["all_releases", "language"])
             subscriber.topics.set(topics)
         if not _address_over_limit(email):
             answer_subscriber.enqueue(subscriber.pk)
@@ -81,10 +81,10 @@ def confirm(subscriber):
     subscriber.save(update_fields=["confirmed_at", "confirm_token_hash", "confirm_expires_at"])
 
 
-def change(subscriber, all_releases, topics):
+def change(subscriber, all_releases, topics, language):
     with transaction.atomic():
-        subscriber.all_releases = all_releases
-        subscriber.save(update_fields=["all_releases"])
+        subscriber.all_releases, subscriber.language = all_releases, language
+        subscriber.save(update_fields=["all_releases", "language"])
         subscriber.topics.set(topics)
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from staff.addresses import client_address
 from subscriptions.readers import signup, tokens
-from subscriptions.readers.forms import ALL, TOPICS, SubscribeForm, TopicsForm
+from subscriptions.readers.forms import ALL, TOPICS, SubscribeForm, TopicsForm, known_language
 
 
 def _page(request, template, context=None, status=200):
@@ -29,12 +29,16 @@ def _page(request, template, context=None, status=200):
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
-    form = SubscribeForm(request.POST or None)
+    # A page in another language links here with ?language=<its code>; any other value is
+    # ignored, never an error.
+    initial = {"language": known_language(request.GET.get("language"))}
+    form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if signup.client_over_limit(client_address(request)):
             return _page(request, "too_many.html", status=429)
         if form.is_valid():
-            signup.ask(form.cleaned_data["email"], form.all_releases, form.chosen_topics)
+            data = form.cleaned_data
+            signup.ask(data["email"], form.all_releases, form.chosen_topics, data["language"])
             return _page(request, "check_inbox.html")
     return _page(request, "subscribe.html", {"form": form})
 
@@ -63,11 +67,13 @@ def manage(request, token):
     if subscriber.unsubscribed_at:
         return _page(request, "unsubscribed.html", {"token": token})
     current = list(subscriber.topics.all())
-    initial = {"scope": ALL if subscriber.all_releases else TOPICS, "topics": current}
+    initial = {"scope": ALL if subscriber.all_releases else TOPICS, "topics": current,
+               "language": subscriber.language}  # fmt: skip
     form = TopicsForm(request.POST or None, initial=initial, keep=current)
     saved = False
     if request.method == "POST" and form.is_valid():
-        signup.change(subscriber, form.all_releases, form.chosen_topics)
+        language = form.cleaned_data["language"]
+        signup.change(subscriber, form.all_releases, form.chosen_topics, language)
         saved = True
     return _page(request, "manage.html", {"form": form, "token": token, "saved": saved})
 

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
-from articles.addresses import site_url
+from articles.addresses import site_url, tag_url
 from articles.text import dateline_text, first_sentence, html_to_text
 from subscriptions.readers import tokens
 
@@ -86,26 +88,32 @@ def already_subscribed(subscriber):
 
 
 class AlertMail:
-    """One release's alert, ready to address to any number of subscribers."""
+    """One release's alert, ready to address to any number of subscribers, in the release's
+    language: the words made here are translated (locale/), and its links lead to the pages in
+    that language (/es/noticias/…). The templates' own words are still the site's language."""
 
     def __init__(self, release):
         tags = list(release.tags.order_by("name"))
         self.release_id = release.pk
         self.version = release.lock_version
+        self.language = release.language
         self.subject = release.title
-        context = {
-            "site_name": settings.SITE_NAME,
-            "release": release,
-            "summary": release.summary or first_sentence(release.body),
-            "dateline": dateline_text(release),
-            "url": site_url(release.get_absolute_url()),
-            "topics": [
-                (tag.name, site_url(reverse("articles:tag", args=[tag.slug]))) for tag in tags
-            ],  # fmt: skip
-            "manage_url": _MANAGE,
-            "unsubscribe_url": _UNSUBSCRIBE,
-        }
-        self.text, self.html = render("alert", context)
+        with translation.override(self.language):
+            context = {
+                "site_name": settings.SITE_NAME,
+                "release": release,
+                "language": self.language,
+                "summary": release.summary or first_sentence(release.body),
+                "dateline": dateline_text(release),
+                "url": site_url(release.get_absolute_url()),
+                "topics": [(tag.name, site_url(tag_url(tag.slug, self.language))) for tag in tags],
+                "manage_url": _MANAGE,
+                "unsubscribe_url": _UNSUBSCRIBE,
+            }
+            self.text, self.html = render("alert", context)
+            # One list in every language: only its name is translated, never its id.
+            self.list_name = gettext("%(site)s alerts") % {"site": settings.SITE_NAME}
+            self.test_subject = gettext("[Test] %(headline)s") % {"headline": self.subject}
         self._wire, self._wire_made = None, 0.0
 
     def message(self, row):
@@ -125,12 +133,12 @@ class AlertMail:
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             # RFC 8058: the mail client may POST to the link itself, with no page in between.
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"{settings.SITE_NAME} alerts <alerts.{mail_domain()}>",
+            "List-Id": f"{self.list_name} <alerts.{mail_domain()}>",
             "Auto-Submitted": "auto-generated",
         }
         if not test:
             headers["Message-ID"] = self.message_id(subscriber_id)
-        subject = f"[Test] {self.subject}" if test else self.subject
+        subject = self.test_subject if test else self.subject
 
         def fill(body):
             return body.replace(_MANAGE, manage_url).replace(_UNSUBSCRIBE, unsubscribe_url)

@@ -1,5 +1,6 @@
-"""Subscribers in each state, and the worker in a process of its own (the SMTP server and the
-in-process worker are in tests/conftest.py, for the browser tests too)."""
+"""Subscribers in each state, a release's workflow buttons pressed in the admin, and the worker
+in a process of its own (the SMTP server and the in-process worker are in tests/conftest.py, for
+the browser tests too)."""
 
 import os
 import subprocess
@@ -10,8 +11,10 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
+from articles.states import State
 from subscriptions.models import Subscriber
-from tests.support import ROOT
+from tests.subscriptions.pages import form_defaults
+from tests.support import ROOT, second_reader
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +37,33 @@ def subscriber(db):
         return person
 
     return make
+
+
+@pytest.fixture
+def step_in_admin(client, django_capture_on_commit_callbacks):
+    """step_in_admin(user, release, step, **fields): the button on the release's admin page,
+    pressed with the page's defaults (and a time typed in, for Schedule)."""
+
+    def press(user, release, step, **fields):
+        if step in {"publish", "schedule"} and release.state == State.DRAFT:
+            press(user, release, "submit")
+        if step in {"publish", "schedule"}:
+            # A second reader clears it first, with the Clearance form's own defaults.
+            client.force_login(second_reader())
+            page = client.get(f"/admin/articles/release/{release.pk}/change/")
+            action, data = form_defaults(page, containing="clearance-form")
+            assert client.post(action, {**data, "answer": "clear"}).status_code == 302
+        client.force_login(user)
+        page = client.get(f"/admin/articles/release/{release.pk}/change/")
+        action, data = form_defaults(page, containing="workflow-form")
+        with django_capture_on_commit_callbacks(execute=True):
+            done = client.post(action, {**data, "step": step, **fields})
+        assert done.status_code == 302
+        client.logout()
+        release.refresh_from_db()
+        return release
+
+    return press
 
 
 def database_url():

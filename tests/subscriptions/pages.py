@@ -74,3 +74,26 @@ def form_defaults(response, containing=""):
     for name, value in form["fields"]:
         data.setdefault(name, []).append(value)
     return form["action"], {name: v[0] if len(v) == 1 else v for name, v in data.items()}
+
+
+def link_in(message, path):
+    """The first link to `path` in a mail's plain-text part, as a path on the test server."""
+    text = message.get_body(("plain",)).get_content()
+    found = re.search(rf"http://testserver({re.escape(path)}[^\s]+)", text)
+    assert found, f"no {path} link in:\n{text}"
+    return found.group(1)
+
+
+def subscribe(client, email, smtp, deliver, address="/subscribe/", **picked):
+    """A reader opens the subscribe form at `address`, types their address, picks what is in
+    `picked` (leaving the rest as the form offers it), confirms from the mail, and sees the
+    thanks. Returns what the form offered (its defaults)."""
+    action, offered = form_defaults(client.get(address), containing="email")
+    answer = client.post(action, {**offered, "email": email, **picked})
+    assert "Check your inbox" in answer.text
+    deliver()
+    confirm = link_in(smtp.to(email)[-1], "/subscribe/confirm/")
+    action, data = form_defaults(client.get(confirm), containing="Confirm")
+    done = client.post(action or confirm, data)
+    assert "You are subscribed" in done.text
+    return offered

@@ -9,60 +9,17 @@ import pytest
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.states import State, Status
+from articles.states import Status
 from subscriptions.models import PressContact, PressList
-from tests.subscriptions.pages import form_defaults
-from tests.support import second_reader
+from tests.subscriptions.pages import form_defaults, link_in, subscribe
 
 pytestmark = pytest.mark.django_db
 
 
-def link_in(message, path):
-    text = message.get_body(("plain",)).get_content()
-    found = re.search(rf"http://testserver({re.escape(path)}[^\s]+)", text)
-    assert found, f"no {path} link in:\n{text}"
-    return found.group(1)
-
-
-@pytest.fixture
-def step_in_admin(client, django_capture_on_commit_callbacks):
-    """step_in_admin(user, release, step, **fields): the button on the release's admin page,
-    pressed with the page's defaults (and a time typed in, for Schedule)."""
-
-    def press(user, release, step, **fields):
-        if step in {"publish", "schedule"} and release.state == State.DRAFT:
-            press(user, release, "submit")
-        if step in {"publish", "schedule"}:
-            # A second reader clears it first, with the Clearance form's own defaults.
-            client.force_login(second_reader())
-            page = client.get(f"/admin/articles/release/{release.pk}/change/")
-            action, data = form_defaults(page, containing="clearance-form")
-            assert client.post(action, {**data, "answer": "clear"}).status_code == 302
-        client.force_login(user)
-        page = client.get(f"/admin/articles/release/{release.pk}/change/")
-        action, data = form_defaults(page, containing="workflow-form")
-        with django_capture_on_commit_callbacks(execute=True):
-            done = client.post(action, {**data, "step": step, **fields})
-        assert done.status_code == 302
-        client.logout()
-        release.refresh_from_db()
-        return release
-
-    return press
-
-
 def subscribe_with_the_defaults(client, email, smtp, deliver):
     """A reader fills in only their address, confirms from the mail, and sees the thanks."""
-    action, data = form_defaults(client.get("/subscribe/"), containing="email")
+    data = subscribe(client, email, smtp, deliver)
     assert data["scope"] == "all"  # "Every release" is what the form offers first
-    answer = client.post(action, {**data, "email": email})
-    assert "Check your inbox" in answer.text
-    deliver()
-    confirm = link_in(smtp.to(email)[-1], "/subscribe/confirm/")
-    action, data = form_defaults(client.get(confirm), containing="Confirm")
-    done = client.post(action or confirm, data)
-    assert "You are subscribed" in done.text
-    return done
 
 
 def test_a_reader_who_keeps_every_release_gets_the_next_alert(

@@ -24,7 +24,7 @@ def link(message, path):
 
 
 def ask(client, email, **data):
-    return client.post("/subscribe/", {"email": email, "scope": "all", **data})
+    return client.post("/subscribe/", {"email": email, "scope": "all", "language": "en", **data})
 
 
 def without_csrf(response):
@@ -130,13 +130,15 @@ def test_the_form_answers_alike_for_new_pending_and_subscribed_addresses(
 
 
 def test_bad_input_is_a_form_error(client):
-    response = client.post("/subscribe/", {"email": "not an address", "scope": "all"})
+    response = ask(client, "not an address")
     assert response.status_code == 200 and "Enter a valid email address" in response.text
-    response = client.post("/subscribe/", {"email": "a@example.org", "scope": "topics"})
+    response = ask(client, "a@example.org", scope="topics")
     assert "Choose at least one topic" in response.text
-    response = client.post("/subscribe/", {"email": "a@example.org", "scope": "topics",
-                                           "topics": ["99999"]})  # fmt: skip
+    response = ask(client, "a@example.org", scope="topics", topics=["99999"])
     assert "Select a valid choice" in response.text
+    for language in ["fr", "", "es-es"]:
+        response = ask(client, "a@example.org", language=language)
+        assert response.status_code == 200 and 'id="id_language_error"' in response.text
     assert not Subscriber.objects.exists()
 
 
@@ -172,10 +174,22 @@ def test_a_subscriber_changes_topics_with_the_link_alone(client, subscriber, mak
     page = client.get(f"/subscriptions/{tokens.manage_token(person.pk)}/")
     assert page.status_code == 200 and "reader@example.org" not in page.text
     response = client.post(f"/subscriptions/{tokens.manage_token(person.pk)}/",
-                           {"scope": "topics", "topics": [news.pk, ships.pk]})  # fmt: skip
+                           {"scope": "topics", "topics": [news.pk, ships.pk],
+                            "language": "en"})  # fmt: skip
     assert response.status_code == 200 and "Saved" in response.text
     person.refresh_from_db()
     assert not person.all_releases and set(person.topics.all()) == {news, ships}
+
+
+def test_a_language_the_site_does_not_have_is_a_form_error_on_the_manage_page(client, subscriber):
+    person = subscriber("reader@example.org", all_releases=True, language="es")
+    address = f"/subscriptions/{tokens.manage_token(person.pk)}/"
+    for language in ["fr", "", "es-mx"]:
+        response = client.post(address, {"scope": "all", "language": language})
+        assert response.status_code == 200 and 'id="id_language_error"' in response.text
+        assert "Saved" not in response.text
+    person.refresh_from_db()
+    assert person.language == "es"
 
 
 @pytest.mark.parametrize("token", ["nope", "1:forged", "MQ:1kabcd:" + "x" * 43, "x" * 500])
