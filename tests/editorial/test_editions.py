@@ -16,13 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.editorial import editions
-from articles.editorial.workflow import WorkflowError, take_step
-from articles.models import AuditEntry, Release
+from articles.editorial.workflow import WorkflowError, publish_due, take_step
+from articles.models import AuditEntry, Release, ReleaseNumberCounter
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from articles.states import State
 from tests.editorial.release_form import change_url
 from tests.editorial.release_states import Newsroom
 from tests.editorial.test_release_page import Markup
+from tests.editorial.test_workflow_properties import needs_postgres, run_together
 from tests.subscriptions.pages import form_defaults
 from tests.support import cleared
 
@@ -444,3 +445,49 @@ def test_a_spanish_edition_from_the_button_to_its_minute_on_the_spanish_site(peo
         assert edition.release_number == original.release_number != ""
         panel = newsroom.page(WRITER, original).text
         assert "Reabre el puerto" in panel and "Live" in panel
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_an_original_and_its_edition_published_at_once_take_one_number(
+    make_release, publisher, attempt
+):
+    original = make_release("Harbor reopens", kind="press-release", status="draft", publish_at=None)
+    edition = make_release(
+        "Reabre el puerto", kind="press-release", status="draft", publish_at=None,
+        original=original, language="es",
+    )  # fmt: skip
+    members = [cleared(original), cleared(edition)]
+    run_together([lambda r=r: take_step(r, "publish", publisher) for r in members])
+    numbers = set(Release.objects.values_list("release_number", flat=True))
+    assert len(numbers) == 1 and "" not in numbers, numbers
+    assert ReleaseNumberCounter.objects.get().last_number == 1
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_family_going_live_in_concurrent_publish_due_runs_takes_one_number(make_release):
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    original = make_release("Harbor reopens", kind="press-release", publish_at=past)
+    make_release("Reabre", kind="press-release", publish_at=past, original=original, language="es")
+    run_together([publish_due, publish_due, publish_due])
+    numbers = list(Release.objects.values_list("release_number", flat=True))
+    assert len(set(numbers)) == 1 and "" not in numbers, numbers
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_people_adding_the_same_edition_at_once_make_one(people, office):
+    original = Release.objects.create(title="Harbor reopens", office=office)
+    refused = []
+
+    def add(user):
+        try:
+            editions.add_edition(original, "es", user)
+        except editions.EditionExists as error:
+            refused.append(error.edition)
+
+    run_together([lambda: add(people[WRITER]), lambda: add(people[PUBLISHER])])
+    [edition] = Release.objects.filter(original=original)
+    assert refused == [edition]
