@@ -396,6 +396,9 @@ def test_an_original_whose_editions_are_deleted_may_be_deleted(people, office):
     assert original.status == "deleted"
     panel = newsroom.page(ADMINISTRATOR, original).text
     assert "Deleted" in panel and "Add a Spanish edition" not in panel
+    add = f"/admin/articles/release/{original.pk}/editions/add/"
+    response = newsroom.clients[ADMINISTRATOR].post(add, {"language": "es"}, follow=True)
+    assert messages_of(response)[-1] == "A deleted release gets no new edition: recover it first."
 
 
 def test_a_spanish_edition_from_the_button_to_its_minute_on_the_spanish_site(people, office):
