@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -145,6 +146,7 @@ def take_step(
             )
 
         answer = None
+        _check_family(release, step)
         if step.name == "request_changes":
             if not note.strip():
                 raise WorkflowError("Say what needs to change: the writer reads your note.")
@@ -197,6 +199,21 @@ def take_step(
             )
         )  # fmt: skip
     return release
+
+
+def _check_family(release, step):
+    """An original goes after its editions, and comes back before them: an edition is never
+    left translating a deleted release."""
+    if step.name == "delete" and release.original_id is None:
+        editions = release.editions.exclude(status=Status.DELETED)
+        if editions.exists():
+            raise WorkflowError(
+                "This release has editions in other languages: delete them first, or keep it."
+            )
+    if step.name == "recover" and release.original_id is not None:
+        original = Release.objects.only("status").get(pk=release.original_id)
+        if original.status == Status.DELETED:
+            raise WorkflowError("Its original is deleted: recover the original first.")
 
 
 def _missing_for_publication(release, step, published_at):
@@ -303,9 +320,13 @@ def _claim_slug(release, now):
 
 
 def _assign_release_number(release):
-    """Give a press release its number on first publication: "No. 7-26", never reused."""
+    """Give a press release its number on first publication: "No. 7-26", never reused. A
+    family shares one: the first member numbered takes a new one, the others take it."""
     if release.kind != Release.Kind.PRESS_RELEASE or release.release_number:
         return False
+    if shared := _family_number(release):
+        release.release_number = shared
+        return True
     year = timezone.localtime(release.publish_at or timezone.now()).year
     ReleaseNumberCounter.objects.get_or_create(year=year)
     counter = ReleaseNumberCounter.objects.select_for_update().get(year=year)
@@ -313,6 +334,18 @@ def _assign_release_number(release):
     counter.save(update_fields=["last_number"])
     release.release_number = f"No. {counter.last_number}-{year % 100:02d}"
     return True
+
+
+def _family_number(release):
+    """The number another member of the release's family has, if any."""
+    if release.original_id is not None:
+        # The original's row is locked (an original's own is already): two members numbered
+        # at once wait for each other, and the second takes the first one's number.
+        original = Release.objects.select_for_update().filter(pk=release.original_id)
+        list(original.values_list("pk", flat=True))
+    members = Release.objects.filter(Q(pk=release.family_id) | Q(original_id=release.family_id))
+    numbered = members.exclude(pk=release.pk).exclude(release_number="")
+    return numbered.values_list("release_number", flat=True).first()
 
 
 def add_correction(release, user, text, *, seen_version=None):

@@ -1,18 +1,21 @@
 """The editors' main tool, the release admin: the release form here, and the release list
 (columns, filters, saved views) from release_list.py beside this file.
 
-Workflow steps, clearance, previews, share links, corrections and revisions add their own views
-to the release page: see steps.py, clearance.py, sharing.py and revisions.py beside this file.
+Workflow steps, clearance, editions, previews, share links, corrections and revisions add their
+own views to the release page: see steps.py, clearance.py, editions.py, sharing.py and
+revisions.py beside this file.
 """
 
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from js_asset.media import Media
 from reversion.admin import VersionAdmin
 
 from articles.editorial.accessibility import AccessibleAdminMixin
 from articles.editorial.admin.clearance import ClearanceMixin
+from articles.editorial.admin.editions import EditionsMixin, protected_editions
 from articles.editorial.admin.planning import PlannedReleaseMixin
 from articles.editorial.admin.release_list import ReleaseListMixin
 from articles.editorial.admin.revisions import RevisionsMixin
@@ -51,6 +54,7 @@ class ReleaseAdmin(
     AccessibleAdminMixin,
     PlannedReleaseMixin,  # before the steps: a plan's time fills in the Schedule step's
     WorkflowStepsMixin,
+    EditionsMixin,
     ClearanceMixin,
     SharingMixin,
     RevisionsMixin,
@@ -154,12 +158,17 @@ class ReleaseAdmin(
             take_step(obj, "delete", request.user)
 
     def delete_queryset(self, request, queryset):
-        for release in queryset.exclude(status=Status.DELETED):
+        # Editions before their originals: an original goes only once its editions have.
+        chosen = queryset.exclude(status=Status.DELETED)
+        for release in chosen.order_by(F("original_id").asc(nulls_last=True), "pk"):
             take_step(release, "delete", request.user)
 
     def get_deleted_objects(self, objs, request):
-        # Nothing but the releases themselves goes: say so on the confirmation page.
-        return [str(obj) for obj in objs], {"releases": len(objs)}, set(), []
+        # Nothing but the releases themselves goes: say so on the confirmation page. An original
+        # whose editions stay is refused there, naming them (Django's "protected" objects).
+        objs = list(objs)
+        protected = protected_editions(objs)
+        return [str(obj) for obj in objs], {"releases": len(objs)}, set(), protected
 
     def view_on_site(self, obj):
         # Only a live release has a public page; anything else would be a 404.
