@@ -66,7 +66,7 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client, demo)
     steps_taken = AuditEntry.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert AuditEntry.objects.count() == steps_taken, "a second run takes no step"
-    releases = list(Release.objects.all())
+    releases = list(Release.objects.filter(original=None))  # the editions: their own test
     rows = demo_rows()
     assert len(releases) == len(rows)
     assert {release.title: release.state for release in releases} == {
@@ -78,7 +78,7 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client, demo)
     assert SocialLink.objects.filter(active=True).count() == len(seed_demo.SOCIAL_LINKS)
     home = client.get("/").text
     assert "Follow us on" in home
-    assert Release.objects.live().count() == len(demo_rows(State.LIVE))
+    assert Release.objects.live().in_language("en").count() == len(demo_rows(State.LIVE))
     for release in Release.objects.exclude(pk__in=Release.objects.live()):
         assert client.get(release.get_absolute_url()).status_code == 404
 
@@ -87,7 +87,7 @@ def test_seed_demo_shows_the_whole_life_cycle_and_is_safe_to_rerun(client, demo)
 def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher(demo):
     """Each demo release took the workflow's own steps, as the demo's people: the record (audit
     trail, revisions, numbers) is a newsroom's, and a change to the workflow shows in the demo."""
-    live_press = Release.objects.live().filter(kind=Release.Kind.PRESS_RELEASE)
+    live_press = Release.objects.live().filter(kind=Release.Kind.PRESS_RELEASE, original=None)
     assert live_press.count() == len(demo_rows(State.LIVE, Release.Kind.PRESS_RELEASE))
     for release in live_press:
         year = f"{timezone.localtime(release.publish_at).year % 100:02d}"
@@ -102,7 +102,12 @@ def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher(demo):
         # A revision for the first draft, one for each step and correction, and one for the
         # featured release's publication settings; a sign-off changes no text, so none.
         versions = Version.objects.get_for_object(release).order_by("pk")
-        steps = [entry for entry in trail if not entry.action.startswith("Cleared")]
+        # (adding an edition changes nothing of the original's: no revision either)
+        steps = [
+            entry
+            for entry in trail
+            if not entry.action.startswith("Cleared") and not entry.action.endswith("edition added")
+        ]
         assert versions.count() == 1 + len(steps) + release.featured
         assert versions.first().revision.user.username == "writer"
     # Numbered in the order they were published, each year from 1.
@@ -112,10 +117,10 @@ def test_the_demo_is_written_by_the_writer_and_published_by_the_publisher(demo):
         by_year.setdefault(year, []).append(int(number))
     assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in by_year.values())
     # Months of routine releases, not all published at the minute the demo was loaded.
-    months = Release.objects.live().month_counts()
+    months = Release.objects.live().in_language("en").month_counts()
     assert {month.date(): count for month, count in months} == live_months()
     for state, step in [(State.WITHDRAWN, "withdraw"), (State.SCHEDULED, "schedule")]:
-        releases = Release.objects.in_state(state)
+        releases = Release.objects.in_state(state).in_language("en")
         assert releases.count() == len(demo_rows(state)), state
         for release in releases:
             assert release.audit_entries.filter(action=workflow.STEPS[step].label).exists()
@@ -156,10 +161,29 @@ def test_the_demo_shows_pagination_archive_months_and_well_used_topics(client, d
     for month in live_months():
         assert client.get(f"/news/{month:%Y/%m}/").status_code == 200, month
     uses = Counter(tag for row in demo_rows(State.LIVE) for tag in row.tags)
-    topics = Tag.objects.filter(release__in=Release.objects.live()).annotate(uses=Count("release"))
+    english = Release.objects.live().in_language("en")
+    topics = Tag.objects.filter(release__in=english).annotate(uses=Count("release"))
     assert {tag.slug: tag.uses for tag in topics} == uses
     for slug in uses:
         assert client.get(f"/news/tags/{slug}/").status_code == 200
+
+
+@SEEDS_THE_DEMO
+def test_the_demo_has_a_spanish_edition_made_the_way_the_newsroom_makes_one(client, demo):
+    editions = Release.objects.live().in_language("es")
+    assert editions.count() == len(seed_demo.SPANISH)
+    for edition in editions.select_related("original"):
+        original = edition.original
+        assert seed_demo.SPANISH[original.title][0] == edition.title
+        assert edition.release_number == original.release_number != ""
+        trail = [(e.action, e.user.username) for e in edition.audit_entries.order_by("at", "id")]
+        assert ("Cleared: Legal", "reviewer") in trail
+        assert trail[-1] == (workflow.STEPS["publish"].label, "publisher")
+        page = client.get(edition.get_absolute_url()).text
+        assert '<html lang="es">' in page and "de 2026 —" in page
+        assert f'href="{edition.get_absolute_url()}" hreflang="es"' in (
+            client.get(original.get_absolute_url()).text
+        )
 
 
 def test_demo_accounts_get_random_passwords_once():

@@ -17,6 +17,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from articles.editorial import clearance
+from articles.editorial.editions import add_edition
 from articles.editorial.workflow import add_correction, clear, save_with_revision, take_step
 from articles.errors import WorkflowError
 from articles.management.commands.create_demo_admin import DEMO_ACCOUNTS
@@ -310,6 +311,42 @@ def tell(row, office, publish_at, people):
         add_correction(release, publisher, CORRECTIONS[row.title])
     if row.state == State.WITHDRAWN:
         take_step(release, "withdraw", publisher, note=row.note)
+    if row.title in SPANISH:
+        translate(release, publish_at, people)
+
+
+# The demo's Spanish editions: their original's headline → (headline, paragraphs).
+SPANISH = {
+    "Department Opens $40 Million Grant Round for Living Shorelines": (
+        "El Departamento abre una convocatoria de 40 millones de dólares para costas vivas",
+        [
+            "El Departamento abrió hoy una convocatoria de subvenciones de 40 millones de dólares "
+            "para las comunidades costeras que restauren marismas, arrecifes de ostras y dunas en "
+            "lugar de construir muros de hormigón.",
+            "“Las defensas basadas en la naturaleza protegen los hogares y crean hábitat al mismo "
+            "tiempo”, dijo la Secretaria. “Esta convocatoria invierte donde la evidencia es más "
+            "sólida”.",
+            "Las solicitudes vencen el 15 de marzo. Los gobiernos tribales y los pueblos pequeños "
+            "pueden pedir ayuda gratuita para preparar su solicitud.",
+        ],
+    ),
+}
+
+
+def translate(original, publish_at, people):
+    """The original's Spanish edition, as a translator and the newsroom make one: added from
+    the original, translated, cleared by someone else, and published an hour after it."""
+    writer, reviewer, publisher = people[WRITER], people[REVIEWER], people[PUBLISHER]
+    title, paragraphs = SPANISH[original.title]
+    edition = add_edition(original, "es", writer)
+    edition.title, edition.summary = title, ""
+    edition.body = paragraphs_to_html(paragraphs)
+    edition.updated_by = writer
+    save_with_revision(edition, writer, "Traducción")
+    edition = take_step(edition, "submit", writer)
+    for place in clearance.missing(edition):
+        clear(edition, reviewer, place.required, note="Cleared.")
+    take_step(edition, "publish", publisher, published_at=publish_at + datetime.timedelta(hours=1))
 
 
 def demo_photo():
