@@ -12,15 +12,15 @@ public pages (design rule 9).
 
 Why django-ninja, by measurement: the detail endpoint (`GET /api/v1/releases/<id>/`, a release
 with topics, a correction and a Spanish edition, among 10,000 on SQLite) was built both ways,
-with Django REST framework 3.18 (a Serializer, APIView, JSON renderer only) and with django-ninja
-1.7 (pydantic schemas), over the same queries, and served by gunicorn (2 sync workers, DEBUG off,
-page cache off) on loopback under `wrk -t2 -c4 -d10s`, three rounds each, alternating, on a
-two-core machine other work was loading. Requests a second, rounds 1-3: REST framework 30.8,
-26.5, 30.0 (p50 107, 147, 128 ms); ninja 33.5, 31.2, 33.5 (p50 111, 125, 121 ms). In process,
-writing the answer costs 0.63 ms with the Serializer and JSON renderer, 0.20 ms with pydantic.
-Ninja is the faster by about a tenth under load; the difference is small beside the queries,
+with Django REST framework 3.18 (a Serializer, APIView, the JSON renderer only) and with
+django-ninja 1.7 (pydantic schemas), over the same queries, and served by gunicorn (2 sync
+workers, DEBUG off, page cache off) on loopback under `wrk -t2 -c4 -d10s`, three rounds each,
+alternating, three times, on a two-core machine other work was loading (hence the low figures).
+Medians of the nine rounds: REST framework 26.4 requests a second (p50 151 ms), ninja 32.3
+(p50 121 ms); ninja was ahead in every round. In process, writing the answer costs 0.63 ms with
+the Serializer and renderer, 0.20 ms with pydantic. The difference is small beside the queries,
 but ninja is also the one better kept here: one declaration gives validation, the 400s and the
-document, where REST framework needs drf-spectacular beside it, and its session authentication
-and browsable renderer switched off so that no answer varies on the cookie (which would keep
-every answer out of the page cache).
+OpenAPI document, where REST framework needs drf-spectacular beside it, and its session
+authentication and browsable renderer switched off so that no answer varies on the cookie (which
+would keep every answer out of the page cache).
 """
