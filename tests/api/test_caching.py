@@ -140,9 +140,11 @@ def test_each_endpoint_costs_a_fixed_number_of_queries(client, make_release, fam
 # What browsers and clients may do ----------------------------------------------------------
 
 
-def test_any_site_may_read_every_answer(client, make_release):
+@pytest.mark.parametrize("caching", [True, False], ids=["cached", "uncached"])
+def test_any_site_may_read_every_answer(client, settings, make_release, caching, page_cache):
+    settings.PAGE_CACHE_ENABLED = caching
     release = make_release("Readable from anywhere")
-    for url, status in [
+    for url, status in 2 * [
         (f"{API}/releases/", 200),
         (f"{API}/releases/{release.guid}/", 200),
         (f"{API}/releases/not-one/", 404),

@@ -66,3 +66,9 @@ def test_the_page_for_people_names_every_endpoint(client, document):
         assert path in page.links and client.get(path).status_code == 200
     for parameter in ["topic", "kind", "office", "language", "updated_since", "cursor"]:
         assert f"<code>{parameter}</code>" in response.text
+    assert "requests a minute" not in response.text  # the tests' settings: no limit
+
+
+def test_the_page_names_the_limit(client, settings):
+    settings.API_REQUESTS_PER_MINUTE = 60
+    assert "At most 60 requests a minute from one address" in client.get("/api/").text
