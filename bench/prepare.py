@@ -72,6 +72,9 @@ def targets():
         "feed": "/news/feed/",
         "sitemap": "/sitemap.xml",
         "redirect": "/news/newsarticle.aspx?id=64105",
+        # The read API: its first page of releases, and the same release as the detail page.
+        "api_list": "/api/v1/releases/",
+        "api_detail": f"/api/v1/releases/{detail.guid}/",
     }
 
 

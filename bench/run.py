@@ -40,7 +40,7 @@ RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 PAGES = ["home", "list", "list_p250", "detail", "detail_es", "tag", "archive", "search", "feed",
-         "sitemap", "redirect"]  # fmt: skip
+         "sitemap", "redirect", "api_list", "api_detail"]  # fmt: skip
 PG_URL = "postgres://postgres@127.0.0.1:5432/pressoffice_bench"
 
 
@@ -83,6 +83,7 @@ def base_env(database_url, cache_dir):
         PYTHONPATH=str(ROOT),
         SECRET_KEY="bench-only-" + os.urandom(24).hex(),
         CONN_MAX_AGE="600",
+        API_REQUESTS_PER_MINUTE="0",  # the load comes from one address: no limit on the API
     )
     return env
 

@@ -215,6 +215,10 @@ ALERT_PERMANENT_TRIES = int(env("ALERT_PERMANENT_TRIES", "3"))
 ALERT_RECHECK_SECONDS = float(env("ALERT_RECHECK_SECONDS", "0.5"))
 ALERT_SWEEP_SECONDS = float(env("ALERT_SWEEP_SECONDS", "60"))
 
+# The read API (articles/api/, django-ninja): requests a minute from one client address for
+# answers the page cache could not give (then 429); 0 turns the limit off (the benchmark's load).
+API_REQUESTS_PER_MINUTE = int(env("API_REQUESTS_PER_MINUTE", "60"))
+
 TEMPLATES = [
     # Public pages (templates/public/, Jinja2, for speed: see articles/public/environment.py).
     # Listed first, so 404.html and 500.html come from here too.

@@ -59,6 +59,9 @@ PAGE_CACHE_ENABLED = False
 # Tests read the change log on every request, as if each were a different server.
 PAGE_CACHE_RECHECK_SECONDS = 0
 FRAGMENT_CACHE_ENABLED = False
+# No limit on the read API, so no test is refused for what others asked before it in the same
+# minute; the limit's own tests (tests/api/) turn it on.
+API_REQUESTS_PER_MINUTE = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

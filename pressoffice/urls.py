@@ -48,6 +48,8 @@ urlpatterns += [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", include("subscriptions.urls")),
+    # The read API for partner systems: live releases as JSON (articles/api/).
+    path("api/", include("articles.api.urls")),
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", share_link_view, name="preview_link"),
     path("fact-check/<str:token>/", fact_check_view, name="fact_check"),

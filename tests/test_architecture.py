@@ -41,6 +41,10 @@ ALLOWED_IMPORTS = {
     # Staff previews show the public page through its one door; a save tells the page cache.
     "articles.editorial": {"articles", "articles.models", "articles.photos",
                            "articles.public.previews", "articles.pagecache"},
+    # Partners' read API: live releases as the public pages show them (their body's HTML), and
+    # the client address as sign-in lockouts count it (for its limit).
+    "articles.api": {"articles", "articles.models", "articles.pagecache",
+                     "articles.public.presentation", "staff.addresses"},
     "articles.management": {"articles", "articles.models", "articles.photos", "articles.public",
                             "articles.pagecache", "articles.editorial"},
     "staff": {"articles"},
@@ -62,7 +66,7 @@ ALLOWED_IMPORTS = {
 # Modules that only connect the rooms to Django (app ready hooks, admin registration).
 WIRING = {"articles.apps", "articles.admin"}
 ROOMS = ["articles.public", "articles.editorial", "articles.photos", "articles.management",
-         "articles.models", "articles.pagecache"]  # fmt: skip
+         "articles.models", "articles.pagecache", "articles.api"]  # fmt: skip
 ROOMS += ["subscriptions.readers", "subscriptions.press", "subscriptions.sending"]
 
 

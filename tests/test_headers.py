@@ -42,6 +42,13 @@ def urls(make_release, library_image):
         "healthz": "/healthz/",
         "readyz": "/readyz/",
         "rendition": image.url(),
+        # The read API (tests/api/): readable by other sites' scripts, so cross-origin.
+        "api:index": "/api/",
+        "api:schema": "/api/schema/",
+        "api:releases": "/api/v1/releases/",
+        "api:release": f"/api/v1/releases/{release.guid}/",
+        "api:topics": "/api/v1/topics/",
+        "api:offices": "/api/v1/offices/",
         "csp_report": None,  # POST only; tested below
         "not found": "/no-such-page/",
     }
@@ -78,7 +85,8 @@ def test_every_public_route_sends_a_strict_policy_and_the_other_headers(client, 
         for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
             assert f"{feature}=()" in permissions, url
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
-        expected = "cross-origin" if name == "rendition" else "same-origin"
+        shared = name == "rendition" or name.startswith("api:")
+        expected = "cross-origin" if shared else "same-origin"
         assert response["Cross-Origin-Resource-Policy"] == expected, url
         assert response["X-Content-Type-Options"] == "nosniff", url
         assert response["Referrer-Policy"] == "same-origin", url

@@ -105,8 +105,22 @@ def old_addresses(releases):
     return urls
 
 
+def api_seeds(hidden):
+    """The read API (tests/api/ asks it more ways): its page, its document, every endpoint in
+    each language, and each release's own answer, by its id (a hidden one's must be a 404)."""
+    urls = {address("api:index"), address("api:schema")}
+    for name in ("api:releases", "api:topics", "api:offices"):
+        urls |= {address(name), f"{address(name)}?language=es"}
+    for release in [*hidden, *Release.objects.live()]:
+        urls.add(address("api:release", release.guid))
+    for release in hidden:
+        urls.add(f"{address('api:releases')}?topic={release.tags.get().slug}")
+    return urls
+
+
 def seeds(hidden, redirects):
     urls = {"/sitemap.xml", "/sitemap-news.xml", "/robots.txt", "/healthz/", "/readyz/"}
+    urls |= api_seeds(hidden)
     for language in ("en", "es"):
         search = address("articles:search", language=language)
         urls |= {
