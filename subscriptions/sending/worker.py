@@ -1,5 +1,5 @@
-"""The worker (`manage.py deliver`): runs queued tasks, sends due alert deliveries, and now and
-then sweeps up what a crash or the calendar left behind.
+"""The worker (`manage.py deliver`): runs queued tasks, sends due alert deliveries, press mail
+and webhooks, and now and then sweeps up what a crash or the calendar left behind.
 
 Tasks are django-tasks' database backend rows, claimed and run with django-tasks-db's own code;
 deliveries are claimed in batches by subscriptions/sending/delivery.py. Any number of workers
@@ -29,6 +29,7 @@ from subscriptions.readers import alerts
 from subscriptions.readers.models import Alert, Subscriber
 from subscriptions.sending import delivery
 from subscriptions.sending.tasks import queue_alert
+from subscriptions.webhooks.outbox import WebhookOutbox
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,9 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{get_random_string(6)}"
         self.interval = interval
         self.running = True
-        self.sender = delivery.Sender(self.worker_id, [alerts.AlertOutbox(), PressOutbox()])
+        self.sender = delivery.Sender(
+            self.worker_id, [alerts.AlertOutbox(), PressOutbox(), WebhookOutbox()]
+        )
         self.tasks = TaskRunner(
             queue_names=["*"], interval=0, batch=True, backend_name="default",
             startup_delay=False, max_tasks=None, worker_id=self.worker_id[:64],
