@@ -67,7 +67,7 @@ WIRING = {"articles.apps", "articles.admin"}
 ROOMS = ["articles.public", "articles.editorial", "articles.photos", "articles.management",
          "articles.models", "articles.pagecache"]  # fmt: skip
 ROOMS += ["subscriptions.readers", "subscriptions.press", "subscriptions.sending",
-          "subscriptions.webhooks"]
+          "subscriptions.webhooks"]  # fmt: skip
 
 
 def _room(module):

@@ -27,7 +27,7 @@ PANEL = Panel(
     failing,
     Place.ALARM,
     "subscriptions.change_webhookendpoint",
-    note="A partner's system stopped taking events; they are not sent again. Check the "
-    "address with the partner, then save the endpoint.",
+    note="A partner's system stopped taking events, and those it refused are not sent again. "
+    "Check the address with the partner; the next event it takes clears this.",
     hide_when_empty=True,
 )
