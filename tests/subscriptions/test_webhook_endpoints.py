@@ -50,9 +50,7 @@ def raw_secret_column(endpoint):
         return cursor.fetchone()[0]
 
 
-def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(
-    admin_client, public_dns
-):
+def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(admin_client, public_dns):
     form = admin_client.get(LIST + "add/")
     assert form.status_code == 200
     for kind in PUBLIC:  # the public events are ticked by default; the embargoed ones not
