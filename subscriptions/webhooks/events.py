@@ -42,12 +42,14 @@ def release_payload(release):
 
 def record(kind, release, key, *, embargoed=False, extra=None):
     """Make the event once (its key is unique) and a delivery row per endpoint that wants it.
-    Returns the event, or None when it was made before."""
+    Returns the event, or None when it was made before or no endpoint wants it."""
+    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(kind, embargoed)]
+    if not endpoints:
+        return None  # one query, where no partner listens
     now = timezone.now()
     release = Release.objects.select_related("office").get(pk=release.pk)
     data = release_payload(release) | (extra or {})
     payload = {"type": kind, "timestamp": _time(now), "data": data}
-    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True) if e.wants(kind, embargoed)]
     with transaction.atomic():
         event, created = WebhookEvent.objects.get_or_create(
             key=key, defaults={"kind": kind, "release": release, "embargoed": embargoed,
