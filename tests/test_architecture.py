@@ -56,7 +56,8 @@ ALLOWED_IMPORTS = {
     # The worker sends both audiences' mail and the partners' webhooks, and runs the readers'
     # tasks.
     "subscriptions.sending": {"articles", "articles.models", "subscriptions.readers",
-                              "subscriptions.press.embargo", "subscriptions.webhooks.outbox"},
+                              "subscriptions.press.embargo", "subscriptions.webhooks.outbox",
+                              "subscriptions.webhooks.events"},
     # Partners' webhooks: events from the core's signals, sent by the engine over HTTP.
     "subscriptions.webhooks": {"articles", "articles.models", "subscriptions.sending"},
     "pressoffice": {"articles", "articles.models", "articles.photos", "articles.public",

@@ -29,6 +29,7 @@ from subscriptions.readers import alerts
 from subscriptions.readers.models import Alert, Subscriber
 from subscriptions.sending import delivery
 from subscriptions.sending.tasks import queue_alert
+from subscriptions.webhooks.events import missed as missed_webhook_events
 from subscriptions.webhooks.outbox import WebhookOutbox
 
 logger = logging.getLogger(__name__)
@@ -83,9 +84,9 @@ class Worker:
         return True
 
     def sweep(self, now=None):
-        """Queue an alert whose release went live while its process died before queueing it,
-        finish fan-outs a killed worker left half done (they are idempotent), and forget
-        addresses whose retention has run out."""
+        """Queue an alert (and a webhook's release.published) whose release went live while its
+        process died before queueing it, finish fan-outs a killed worker left half done (they
+        are idempotent), and forget addresses whose retention has run out."""
         now = now or timezone.now()
         missed = Release.objects.live(now).filter(
             went_live_at__gte=now - timedelta(hours=1), send_alert=True, alert__isnull=True
@@ -97,6 +98,7 @@ class Worker:
         )
         for alert in stale:
             alerts.fan_out(alert)
+        missed_webhook_events(now)
         forgotten, _ = Subscriber.objects.forgettable(now).delete()
         if forgotten:
             logger.info("forgot %d addresses past their retention", forgotten)

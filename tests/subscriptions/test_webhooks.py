@@ -129,6 +129,23 @@ def test_a_scheduled_release_is_told_only_to_embargo_trusted_endpoints_until_its
         assert trusted.types()[-1] == "release.published" and len(trusted.types()) == 3
 
 
+def test_a_publication_whose_signal_was_lost_is_told_once_by_the_workers_sweep(
+    register, make_release, publisher, deliver, django_capture_on_commit_callbacks
+):
+    partner = register()
+    release = make_release(status=Status.DRAFT, publish_at=None)
+    take_step(cleared(release), "publish", publisher)  # committed; its process died before
+    assert not partner.received  # the on-commit signal ran (it never does here)
+    deliver()  # the worker's first sweep finds it
+    deliver()
+    assert partner.types() == ["release.published"]
+    with django_capture_on_commit_callbacks(execute=True):
+        take_step(release, "withdraw", publisher)
+        take_step(cleared(release), "publish", publisher)  # a second publication: told anew
+    deliver()
+    assert partner.types() == ["release.published", "release.withdrawn", "release.published"]
+
+
 def test_withdrawing_before_the_worker_runs_cancels_the_queued_published_event(
     register, publish, publisher, deliver, django_capture_on_commit_callbacks
 ):
