@@ -12,8 +12,9 @@ ALERT_RECHECK_SECONDS while it sends, so a withdrawal stops the rest.
 
 What differs between kinds of mail is an Outbox: which rows, who is still wanted, the message.
 An Outbox with a `post(row)` method sends over HTTP instead (webhooks: it returns None when
-the message was taken, else a Refusal), and may set its own tries, back-off and what happens
-when a row is given up on (`max_attempts`, `permanent_tries`, `retry_delay`, `gave_up`).
+the message was taken, else a Refusal), and may set its own batch, tries, back-off and what
+happens when a row is given up on (`batch_size`, `max_attempts`, `permanent_tries`,
+`retry_delay`, `gave_up`).
 """
 
 import contextlib
@@ -122,7 +123,8 @@ class Sender:
         return 0 if broken else handled
 
     def _send_batch(self, outbox, now, size):
-        rows = claim(outbox, self.worker_id, now, size or settings.ALERT_BATCH_SIZE)
+        size = size or getattr(outbox, "batch_size", None) or settings.ALERT_BATCH_SIZE
+        rows = claim(outbox, self.worker_id, now, size)
         send = self._post if hasattr(outbox, "post") else self._send_one
         checked, wanted = time.monotonic(), {row.group for row in rows}
         for done, row in enumerate(rows):

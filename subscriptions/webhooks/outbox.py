@@ -49,6 +49,12 @@ class WebhookOutbox:
     permanent_tries = 1
 
     @property
+    def batch_size(self):
+        """Small: one worker sends mail and webhooks in turn, and a partner that times out
+        holds the round for WEBHOOK_TIMEOUT_SECONDS a row."""
+        return settings.WEBHOOK_BATCH_SIZE
+
+    @property
     def max_attempts(self):
         return settings.WEBHOOK_MAX_ATTEMPTS
 

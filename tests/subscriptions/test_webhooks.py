@@ -281,3 +281,16 @@ def test_a_loopback_address_no_longer_allowed_is_refused_for_good_without_a_requ
     row = WebhookDelivery.objects.get()
     assert row.status == "undeliverable" and "127.0.0.1" in row.last_error
     assert "public addresses" in row.last_error and partner.requests == 0
+
+
+def test_a_worker_claims_a_few_webhooks_a_round_so_mail_is_not_held_up(register, publish, settings):
+    from subscriptions.sending.delivery import Sender
+    from subscriptions.webhooks.outbox import WebhookOutbox
+
+    settings.WEBHOOK_BATCH_SIZE = 2
+    partners = [register(description=f"Wire {n}") for n in range(3)]
+    publish()
+    sender = Sender("test-worker", [WebhookOutbox()])
+    assert sender.send_due() == 2
+    assert sender.send_due() == 1
+    assert sorted(len(partner.received) for partner in partners) == [1, 1, 1]
