@@ -214,6 +214,22 @@ ALERT_MAX_ATTEMPTS = int(env("ALERT_MAX_ATTEMPTS", "8"))
 ALERT_PERMANENT_TRIES = int(env("ALERT_PERMANENT_TRIES", "3"))
 ALERT_RECHECK_SECONDS = float(env("ALERT_RECHECK_SECONDS", "0.5"))
 ALERT_SWEEP_SECONDS = float(env("ALERT_SWEEP_SECONDS", "60"))
+# Partners' webhooks (subscriptions/webhooks/). Their signing secrets are encrypted with the
+# Fernet keys in WEBHOOK_SECRET_KEYS (comma-separated, newest first; the first encrypts, all
+# decrypt): required when DEBUG is off (`manage.py check --deploy` says so; nothing webhook
+# works without), derived from SECRET_KEY in DEBUG. Requests go only to public addresses,
+# unless WEBHOOK_ALLOW_PRIVATE_HOSTS names the host, address or network; plain http only when
+# WEBHOOK_ALLOW_HTTP. Retries of a temporary failure back off from WEBHOOK_RETRY_SECONDS,
+# doubling, up to WEBHOOK_RETRY_MAX_SECONDS apart: 13 tries take about 20 hours. A worker
+# claims WEBHOOK_BATCH_SIZE webhook rows a round (each may wait out the timeout).
+WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS")
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_list("WEBHOOK_ALLOW_PRIVATE_HOSTS")
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_RETRY_SECONDS = float(env("WEBHOOK_RETRY_SECONDS", "30"))
+WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", "21600"))
+WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "13"))
+WEBHOOK_BATCH_SIZE = int(env("WEBHOOK_BATCH_SIZE", "10"))
 
 # The read API (articles/api/, django-ninja): requests a minute from one client address for
 # answers the page cache could not give (then 429); 0 turns the limit off (the benchmark's load).

@@ -3,8 +3,9 @@
 from subscriptions.press.models import PressContact, PressDelivery, PressList, PressMailing
 from subscriptions.readers.models import Alert, Delivery, Subscriber, Topic
 from subscriptions.sending.models import Outgoing
+from subscriptions.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Alert", "Delivery", "Outgoing", "PressContact", "PressDelivery", "PressList",
-    "PressMailing", "Subscriber", "Topic",
+    "PressMailing", "Subscriber", "Topic", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent",
 ]  # fmt: skip

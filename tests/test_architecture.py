@@ -51,15 +51,19 @@ ALLOWED_IMPORTS = {
     # The subscriptions app's top level only wires its rooms to Django (apps, admin, urls,
     # models, the deliver command).
     "subscriptions": {"articles", "subscriptions.readers", "subscriptions.press",
-                      "subscriptions.sending"},
+                      "subscriptions.sending", "subscriptions.webhooks"},
     "subscriptions.readers": {"articles", "articles.models", "staff", "subscriptions.sending"},
     # Press contacts read their embargoed copy through the public page's one door; their links
     # are signed as readers' links are.
     "subscriptions.press": {"articles", "articles.models", "articles.public.previews",
                             "subscriptions.sending", "subscriptions.readers.tokens"},
-    # The worker sends both audiences' mail and runs the readers' tasks.
+    # The worker sends both audiences' mail and the partners' webhooks, and runs the readers'
+    # tasks.
     "subscriptions.sending": {"articles", "articles.models", "subscriptions.readers",
-                              "subscriptions.press.embargo"},
+                              "subscriptions.press.embargo", "subscriptions.webhooks.outbox",
+                              "subscriptions.webhooks.events"},
+    # Partners' webhooks: events from the core's signals, sent by the engine over HTTP.
+    "subscriptions.webhooks": {"articles", "articles.models", "subscriptions.sending"},
     "pressoffice": {"articles", "articles.models", "articles.photos", "articles.public",
                     "articles.pagecache", "articles.editorial", "staff", "subscriptions"},
 }  # fmt: skip
@@ -67,7 +71,8 @@ ALLOWED_IMPORTS = {
 WIRING = {"articles.apps", "articles.admin"}
 ROOMS = ["articles.public", "articles.editorial", "articles.photos", "articles.management",
          "articles.models", "articles.pagecache", "articles.api"]  # fmt: skip
-ROOMS += ["subscriptions.readers", "subscriptions.press", "subscriptions.sending"]
+ROOMS += ["subscriptions.readers", "subscriptions.press", "subscriptions.sending",
+          "subscriptions.webhooks"]  # fmt: skip
 
 
 def _room(module):

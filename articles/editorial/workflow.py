@@ -20,7 +20,7 @@ from articles.models import AuditEntry, Correction, Release, ReleaseNumberCounte
 from articles.models.releases import FURTHEST_AHEAD
 from articles.pagecache import invalidation
 from articles.roles import CLEAR_PERMISSION, DELETE_PERMISSION, EDIT_PERMISSION, PUBLISH_PERMISSION
-from articles.signals import release_stepped, release_went_live
+from articles.signals import release_corrected, release_stepped, release_went_live
 from articles.states import State, Status
 
 # Changed only through workflow steps; a form that posts them is forged.
@@ -365,6 +365,8 @@ def add_correction(release, user, text, *, seen_version=None):
         release.updated_by = user
         save_with_revision(release, user, "Correction added")
         AuditEntry.objects.record(release, user, "Correction added", text)
+        told = {"release": release, "correction": correction}
+        transaction.on_commit(lambda: release_corrected.send(Release, **told))
     return correction
 
 

@@ -11,6 +11,10 @@ down, the reader left) are cancelled instead of sent, and a worker looks again e
 ALERT_RECHECK_SECONDS while it sends, so a withdrawal stops the rest.
 
 What differs between kinds of mail is an Outbox: which rows, who is still wanted, the message.
+An Outbox with a `post(row)` method sends over HTTP instead (webhooks: it returns None when
+the message was taken, else a Refusal), and may set its own batch, tries, back-off and what
+happens when a row is given up on (`batch_size`, `max_attempts`, `permanent_tries`,
+`retry_delay`, `gave_up`).
 """
 
 import contextlib
@@ -31,7 +35,8 @@ from subscriptions.sending.models import Outgoing
 
 logger = logging.getLogger(__name__)
 Status = Outgoing.Status
-# A claimed row: its id, its mailing (alert) id, its recipient's id, address and link version.
+# A claimed row: its id, its mailing (alert) id, its recipient's id, address (an e-mail
+# address, or a webhook's URL) and link version.
 Claimed = namedtuple("Claimed", "pk group recipient email version")
 
 
@@ -69,7 +74,8 @@ def claim(outbox, worker_id, now, size):
             .select_for_update(skip_locked=True, of=("self",))
             .values_list(
                 "id", outbox.group_field, f"{outbox.recipient_field}_id",
-                f"{outbox.recipient_field}__email", outbox.recipient_version,
+                getattr(outbox, "address_field", f"{outbox.recipient_field}__email"),
+                outbox.recipient_version,
                 outbox.recipient_state_field,
             )[:size]
         )  # fmt: skip
@@ -105,16 +111,21 @@ class Sender:
         """One batch from each outbox. Returns how many were sent or refused by the server; 0
         when the server could not be reached (the rest of that batch is released untouched, and
         the worker waits before trying again)."""
-        handled = 0
+        handled, broken = 0, False
         for outbox in self.outboxes:
+            if broken and not hasattr(outbox, "post"):
+                continue  # the mail server is away; webhooks do not need it
             done = self._send_batch(outbox, now or timezone.now(), size)
             if done is None:
-                return 0
+                broken = True
+                continue
             handled += done
-        return handled
+        return 0 if broken else handled
 
     def _send_batch(self, outbox, now, size):
-        rows = claim(outbox, self.worker_id, now, size or settings.ALERT_BATCH_SIZE)
+        size = size or getattr(outbox, "batch_size", None) or settings.ALERT_BATCH_SIZE
+        rows = claim(outbox, self.worker_id, now, size)
+        send = self._post if hasattr(outbox, "post") else self._send_one
         checked, wanted = time.monotonic(), {row.group for row in rows}
         for done, row in enumerate(rows):
             if time.monotonic() - checked > settings.ALERT_RECHECK_SECONDS:
@@ -123,7 +134,7 @@ class Sender:
             if row.group not in wanted:
                 _record(outbox.model, row.pk, status=Status.CANCELLED)
                 continue
-            if not self._send_one(outbox, row):
+            if not send(outbox, row):
                 unsent = [later.pk for later in rows[done + 1 :]]
                 outbox.model.objects.filter(pk__in=unsent).update(claimed_by="", claimed_until=None)
                 return None
@@ -161,6 +172,24 @@ class Sender:
         except Exception as error:  # noqa: BLE001
             return self._refused(outbox, row, refusal(error))
         _sent(outbox.model, row.pk, timezone.now())
+        return True
+
+    def _post(self, outbox, row):
+        """Send one row over HTTP: each request stands alone, so a batch never stops."""
+        try:
+            problem = outbox.post(row)
+        except Unwanted:
+            _record(outbox.model, row.pk, status=Status.CANCELLED)
+            return True
+        except Exception as error:  # noqa: BLE001 (a row no request can be made from)
+            unbuildable(outbox, row, error)
+            return True
+        if problem is None:
+            _sent(outbox.model, row.pk, timezone.now())
+            return True
+        failed(outbox, row, problem)
+        logger.warning("delivery %s %s refused: %s", outbox.model.__name__, row.pk,
+                       problem.reason)  # fmt: skip
         return True
 
     def _refused(self, outbox, row, problem):
@@ -221,15 +250,25 @@ def failed(outbox, row, problem, now=None):
     model = outbox.model
     attempts = model.objects.values_list("attempts", flat=True).get(pk=row.pk) + 1
     if problem.permanent:
-        gave_up = attempts >= settings.ALERT_PERMANENT_TRIES
+        gave_up = attempts >= getattr(outbox, "permanent_tries", settings.ALERT_PERMANENT_TRIES)
         outbox.refused_for_good(row.recipient, gave_up, now)
         if gave_up:
             _record(model, row.pk, status=Status.UNDELIVERABLE, attempts=attempts,
                     last_error=problem.reason)  # fmt: skip
+            _given_up(outbox, row, now, problem)
             return
-    elif attempts >= settings.ALERT_MAX_ATTEMPTS:
+    elif attempts >= getattr(outbox, "max_attempts", settings.ALERT_MAX_ATTEMPTS):
         _record(model, row.pk, status=Status.FAILED, attempts=attempts, last_error=problem.reason)
+        _given_up(outbox, row, now, problem)
         return
-    delay = min(settings.ALERT_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
+    if hasattr(outbox, "retry_delay"):
+        delay = outbox.retry_delay(attempts)
+    else:
+        delay = min(settings.ALERT_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
     _record(model, row.pk, attempts=attempts, last_error=problem.reason,
             next_attempt_at=now + timedelta(seconds=delay))  # fmt: skip
+
+
+def _given_up(outbox, row, now, problem):
+    if hasattr(outbox, "gave_up"):
+        outbox.gave_up(row.recipient, now, problem.reason)
