@@ -16,6 +16,8 @@ PRODUCTION = {
     "SECRET_KEY": "x7Gq0p-" + "a9Zk3LmN8vB2cX5" * 4,
     "ALLOWED_HOSTS": "news.example.gov",
     "DATABASE_URL": "sqlite:///:memory:",
+    # Partners' webhook secrets are encrypted with it (docs/deploy.md): production has one.
+    "WEBHOOK_SECRET_KEYS": "dGVzdHMtb25seS13ZWJob29rLXNlY3JldHMta2V5LTA=",
     # A developer's .env must not make these pass or fail.
     "PRESSOFFICE_ENV_FILE": "/nonexistent/.env",
 }
