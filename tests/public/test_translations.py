@@ -350,3 +350,25 @@ def test_the_admin_names_kinds_in_english(editor_client, newsroom):
     html = editor_client.get(ADD_URL).content.decode()
     assert ">News article</option>" in html and ">Media advisory</option>" in html
     assert "Noticia" not in html and "Aviso a los medios" not in html
+
+
+def test_remembered_words_keep_the_extension_s_meaning_in_each_language():
+    """The public pages' own gettext remembers each word per language: the same template text
+    in English and Spanish, the variables escaped into it, '%%' written as '%'."""
+    from django.template import engines
+    from django.utils import translation
+
+    template = engines["jinja2"].from_string(
+        '{{ _("Topics") }}|{{ pgettext("date format", "F j, Y") }}|'
+        '{{ _("%(site)s: news releases", site="<b>") }}|{{ _("100%%") }}|'
+        '{{ when|date(pgettext("date format", "F j, Y")) }}'
+    )
+    when = datetime.date(2011, 5, 26)
+    with translation.override("es"):
+        spanish = template.render({"when": when})
+    with translation.override("en"):
+        english = template.render({"when": when})
+    assert spanish == (
+        "Temas|j \\d\\e F \\d\\e Y|&lt;b&gt;: comunicados de prensa|100%|26 de mayo de 2011"
+    )
+    assert english == "Topics|F j, Y|&lt;b&gt;: news releases|100%|May 26, 2011"
