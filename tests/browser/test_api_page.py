@@ -1,19 +1,19 @@
-"""The read API's page for people, in a real browser (tests/browser/ has the rest): it passes
+"""The read API's page for people, in a real browser: it passes
 axe's WCAG 2.1 AA rules, the Nu Html Checker and HTML_CodeSniffer, reflows at 320 px, and its
-links lead to the endpoints' answers."""
+links lead to the endpoints' answers. Here, beside the other browser tests, so that one browser
+serves the whole run: a second, started from another module, finds the first one's event loop."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
-from tests.browser.conftest import browser, page, screenshot_dir  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_21_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 
-def test_the_page_passes_the_checkers_at_every_width(browser, live_server, screenshot_dir):  # noqa: F811
+def test_the_page_passes_the_checkers_at_every_width(browser, live_server, screenshot_dir):
     axe, failures = Axe(), {}
     for width, label in [(1280, "desktop"), (375, "phone"), (320, "reflow")]:
         context = browser.new_context(viewport={"width": width, "height": 800})
@@ -37,7 +37,7 @@ def test_the_page_passes_the_checkers_at_every_width(browser, live_server, scree
     assert not problems, report(problems)
 
 
-def test_a_developer_follows_the_page_to_the_releases(page, live_server, make_release):  # noqa: F811
+def test_a_developer_follows_the_page_to_the_releases(page, live_server, make_release):
     make_release("Harbor dredging begins")
     page.goto(live_server.url + "/api/")
     assert page.locator("h1").inner_text() == "Read API"
