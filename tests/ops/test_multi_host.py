@@ -328,14 +328,19 @@ def test_with_redis_paused_or_killed_both_servers_answer_and_caching_resumes(ser
 
         for outage in (redis.pause, redis.kill):
             outage()
-            slowest = 0.0
+            took = []
             for _ in range(12):
                 for server in (a, b):
                     status, _, _, seconds = fetch(server.url, "/news/")
                     assert status == 200
-                    slowest = max(slowest, seconds)
-            # A request waits for at most one 250 ms timeout, and only while the breaker probes.
-            assert slowest < normal + 1.0, slowest
+                    took.append(seconds)
+            # Only a request that finds a process's breaker still closed waits for Redis (its
+            # 250 ms timeouts); the rest answer at once, rendering without the cache. Were the
+            # breaker broken, every request would wait. The median says which; the slowest only
+            # that none hangs (one slow render on a busy CI machine is no failure of the breaker).
+            took.sort()
+            assert took[len(took) // 2] < normal + 0.25, took
+            assert took[-1] < normal + 2.0, took
             health = urllib.request.urlopen(b.url + "/healthz/", timeout=5).read().decode()
             assert '"degraded"' in health and "cache pages" in health
             publisher.step("Draft to publish", "publish")
