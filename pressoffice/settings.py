@@ -276,6 +276,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite lets one connection write at a time. A transaction that reads before it writes (every
+# workflow step does) cannot queue for the lock once another writer is committing: SQLite
+# refuses at once with "database is locked". Taking the write lock when the transaction begins
+# makes every writer wait its turn, up to the timeout, while the alert worker and the site
+# share the file.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,7 +16,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 import dj_database_url  # noqa: E402
 
 from pressoffice.settings import *  # noqa: E402,F403
-from pressoffice.settings import BASE_DIR  # noqa: E402
+from pressoffice.settings import BASE_DIR, SQLITE_OPTIONS  # noqa: E402
 
 TEST_DB = os.environ.get("PRESSOFFICE_TEST_DB", "sqlite")
 if TEST_DB == "postgres":
@@ -36,6 +36,7 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": _TEST_DB,
             "TEST": {"NAME": _TEST_DB},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 
