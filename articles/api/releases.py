@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from articles.models import Correction, Office, Release
 from articles.pagecache.freshness import depends_on
@@ -182,13 +182,10 @@ def with_extras(releases):
     families = {release.family_id for release in releases}
     members = (
         Release.objects.live()
-        .filter(Q(pk__in=families) | Q(original_id__in=families))
+        .of_families(families)
         .only("guid", "slug", "publish_at", "created", "language", "original_id")
-        .order_by("language")
     )
-    by_family = {}
-    for member in sorted(members, key=lambda m: m.original_id is not None):  # original first
-        by_family.setdefault(member.family_id, []).append(member)
+    by_family = members.by_family()
     for release in releases:
         release.edition_list = [
             Edition(member.guid, member.language, member.get_absolute_url())
@@ -207,15 +204,7 @@ def live_topics(language=""):
     if language:
         live = live.in_language(language)
     depends_on(LIVE)
-    return list(Tag.objects.filter(pk__in=_tag_ids(live)).order_by("name"))
-
-
-def _tag_ids(releases):
-    items = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Release),
-        object_id__in=releases.values("pk"),
-    )
-    return items.values("tag_id")
+    return list(live.tags())
 
 
 def live_offices(language=""):

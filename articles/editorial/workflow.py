@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import reversion
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -343,8 +342,7 @@ def _family_number(release):
         # at once wait for each other, and the second takes the first one's number.
         original = Release.objects.select_for_update().filter(pk=release.original_id)
         list(original.values_list("pk", flat=True))
-    members = Release.objects.filter(Q(pk=release.family_id) | Q(original_id=release.family_id))
-    numbered = members.exclude(pk=release.pk).exclude(release_number="")
+    numbered = release.family().exclude(pk=release.pk).exclude(release_number="")
     return numbered.values_list("release_number", flat=True).first()
 
 

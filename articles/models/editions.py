@@ -9,7 +9,6 @@ hreflang alternates, which name only the members that are live.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 
 
 def language_name(code):
@@ -50,9 +49,7 @@ class ReleaseEdition(models.Model):
 
     def family(self):
         """Every member of the family, this one included, the original first."""
-        root = self.family_id
-        members = type(self).objects.filter(Q(pk=root) | Q(original_id=root))
-        return members.order_by(F("original_id").asc(nulls_first=True), "language")
+        return type(self).objects.of_families([self.family_id])
 
     def note_original_read(self):
         """Before a save whose text changed: the edition now follows the original as it stands

@@ -5,7 +5,7 @@ import secrets
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
@@ -30,6 +30,20 @@ class ReleaseQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
+
+    def of_families(self, family_ids):
+        """The members of the families whose originals are `family_ids` (ids or a subquery),
+        each family's original first, then its editions by language."""
+        return self.filter(Q(pk__in=family_ids) | Q(original_id__in=family_ids)).order_by(
+            F("original_id").asc(nulls_first=True), "language"
+        )
+
+    def by_family(self):
+        """{original's id: [member, …]} for these releases, each family's original first."""
+        families = {}
+        for member in self.order_by(F("original_id").asc(nulls_first=True), "language"):
+            families.setdefault(member.family_id, []).append(member)
+        return families
 
     def unused_slug(self, base, exclude_pk=None):
         """`base`, or, when another release holds it, `base` with a random suffix: a counter
@@ -57,7 +71,8 @@ class ReleaseQuerySet(models.QuerySet):
     def tags(self):
         """The tags these releases carry, by name (`live().tags()`: what public pages and the
         subscription form offer)."""
-        return Tag.objects.filter(release__in=self).distinct().order_by("name")
+        items = self._tagged_items(object_id__in=self.values("pk"))
+        return Tag.objects.filter(pk__in=items.values("tag_id")).order_by("name")
 
     def related_to(self, release, tag_ids, limit=3):
         """The newest releases other than `release` sharing one of `tag_ids`.

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from articles.models import Release
 from articles.pagecache.freshness import depends_on
 from articles.pagecache.keys import LIVE, LIVE_EDITS
 from articles.public.fragments import cached_live_tags, live_archive_years, sitemap_fragment
+from articles.public.languages import list_alternates
 from articles.text import xml_safe
 
 NEWS_SITEMAP_DAYS = 2  # Google News only wants the last two days
@@ -60,7 +61,7 @@ class ReleaseSitemap(SiteSitemap):
         families = sitemap_fragment("sitemap-families", live_families)
         for info in urls:
             release = info["item"]
-            members = families.get(release.original_id or release.pk)
+            members = families.get(release.family_id)
             if members:
                 base = info["location"].removesuffix(release.get_absolute_url())
                 info["alternates"] = [
@@ -78,29 +79,21 @@ class ReleaseSitemap(SiteSitemap):
         return sitemap_fragment("sitemap-lastmod", latest)
 
 
+_MEMBER_FIELDS = ("slug", "publish_at", "created", "language", "original_id")
+
+
 def live_families():
     """{original's id: [(language, address), …, ("x-default", original's address)]} for every
-    family with two live members or more: one query over live editions and their originals."""
+    family whose original and at least one edition are live: one query."""
     live = Release.objects.live()
-    roots = live.filter(original__isnull=False).values("original_id")
-    members = live.filter(Q(original__isnull=False) | Q(pk__in=roots)).only(
-        "slug", "publish_at", "created", "language", "original_id"
-    )
-    families = {}
-    for member in members:
-        families.setdefault(member.original_id or member.pk, []).append(member)
+    families = live.of_families(live.filter(original__isnull=False).values("original_id"))
     found = {}
-    for root, family in families.items():
-        originals = [member for member in family if member.pk == root]
-        if len(family) < 2 or not originals:
+    for root, family in families.only(*_MEMBER_FIELDS).by_family().items():
+        if len(family) < 2 or family[0].pk != root:
             continue
-        pairs = [(m.language, m.get_absolute_url()) for m in sorted(family, key=_by_language)]
-        found[root] = [*pairs, ("x-default", originals[0].get_absolute_url())]
+        pairs = [(member.language, member.get_absolute_url()) for member in family]
+        found[root] = [*pairs, ("x-default", pairs[0][1])]
     return found
-
-
-def _by_language(release):
-    return (release.original_id is not None, release.language)
 
 
 class TagSitemap(SiteSitemap):
@@ -134,12 +127,10 @@ class HomeSitemap(SiteSitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page, site, protocol)
-        base = urls[0]["location"].removesuffix(url("articles:list", language=urls[0]["item"]))
+        base = urls[0]["location"].removesuffix(self.location(urls[0]["item"]))
         alternates = [
-            {"lang_code": code, "location": base + url("articles:list", language=code)}
-            for code in self.items()
+            {"lang_code": code, "location": base + path} for code, path in list_alternates()
         ]
-        alternates.append({**alternates[0], "lang_code": "x-default"})
         for info in urls:
             info["alternates"] = alternates
         return urls
