@@ -80,6 +80,13 @@ _PUBLISHER_PERMISSIONS = [
     "subscriptions.view_presslist",
     "subscriptions.add_pressmailing",
     "subscriptions.view_pressmailing",
+    # Social posts: what a release says on the office's accounts, and on which, is theirs to
+    # decide, as the alert is. Connecting an account is an Administrator's.
+    "subscriptions.add_socialpost",
+    "subscriptions.change_socialpost",
+    "subscriptions.delete_socialpost",
+    "subscriptions.view_socialpost",
+    "subscriptions.view_socialaccount",
 ]
 ROLES = {
     WRITER: _WRITER_PERMISSIONS,

@@ -215,14 +215,14 @@ ALERT_PERMANENT_TRIES = int(env("ALERT_PERMANENT_TRIES", "3"))
 ALERT_RECHECK_SECONDS = float(env("ALERT_RECHECK_SECONDS", "0.5"))
 ALERT_SWEEP_SECONDS = float(env("ALERT_SWEEP_SECONDS", "60"))
 # Partners' webhooks (subscriptions/webhooks/). Their signing secrets are encrypted with the
-# Fernet keys in WEBHOOK_SECRET_KEYS (comma-separated, newest first; the first encrypts, all
+# Fernet keys in CHANNEL_SECRET_KEYS (comma-separated, newest first; the first encrypts, all
 # decrypt): required when DEBUG is off (`manage.py check --deploy` says so; nothing webhook
 # works without), derived from SECRET_KEY in DEBUG. Requests go only to public addresses,
 # unless WEBHOOK_ALLOW_PRIVATE_HOSTS names the host, address or network; plain http only when
 # WEBHOOK_ALLOW_HTTP. Retries of a temporary failure back off from WEBHOOK_RETRY_SECONDS,
 # doubling, up to WEBHOOK_RETRY_MAX_SECONDS apart: 13 tries take about 20 hours. A worker
 # claims WEBHOOK_BATCH_SIZE webhook rows a round (each may wait out the timeout).
-WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS")
+CHANNEL_SECRET_KEYS = env_list("CHANNEL_SECRET_KEYS")
 WEBHOOK_ALLOW_PRIVATE_HOSTS = env_list("WEBHOOK_ALLOW_PRIVATE_HOSTS")
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
 WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "5"))
@@ -230,6 +230,16 @@ WEBHOOK_RETRY_SECONDS = float(env("WEBHOOK_RETRY_SECONDS", "30"))
 WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", "21600"))
 WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "13"))
 WEBHOOK_BATCH_SIZE = int(env("WEBHOOK_BATCH_SIZE", "10"))
+# Social posts (subscriptions/social/): each account's credentials are encrypted with the same
+# keys. A worker claims SOCIAL_BATCH_SIZE posts a round; a refusal for now (429, 5xx, the
+# network unreachable) is tried again after SOCIAL_RETRY_SECONDS, doubling up to
+# SOCIAL_RETRY_MAX_SECONDS (or the network's own reset time, if later), SOCIAL_MAX_ATTEMPTS
+# times in all. A request to a network waits SOCIAL_TIMEOUT_SECONDS at most.
+SOCIAL_BATCH_SIZE = int(env("SOCIAL_BATCH_SIZE", "5"))
+SOCIAL_RETRY_SECONDS = float(env("SOCIAL_RETRY_SECONDS", "60"))
+SOCIAL_RETRY_MAX_SECONDS = float(env("SOCIAL_RETRY_MAX_SECONDS", "3600"))
+SOCIAL_MAX_ATTEMPTS = int(env("SOCIAL_MAX_ATTEMPTS", "10"))
+SOCIAL_TIMEOUT_SECONDS = float(env("SOCIAL_TIMEOUT_SECONDS", "10"))
 
 # The read API (articles/api/, django-ninja): requests a minute from one client address for
 # answers the page cache could not give (then 429); 0 turns the limit off (the benchmark's load).

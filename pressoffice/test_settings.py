@@ -75,4 +75,4 @@ WHITENOISE_USE_FINDERS = True
 # Backups are signed with their own key (pressoffice/backups.py); a fresh one for each run.
 BACKUP_KEY = secrets.token_urlsafe(32)
 # A key of the tests' own for webhook secrets, as production has one (DEBUG is off here).
-WEBHOOK_SECRET_KEYS = ["dGVzdHMtb25seS13ZWJob29rLXNlY3JldHMta2V5LTA="]
+CHANNEL_SECRET_KEYS = ["dGVzdHMtb25seS13ZWJob29rLXNlY3JldHMta2V5LTA="]

@@ -2,4 +2,5 @@
 
 from subscriptions.press import admin as press_admin  # noqa: F401
 from subscriptions.readers import admin as readers_admin  # noqa: F401
+from subscriptions.social import admin as social_admin  # noqa: F401
 from subscriptions.webhooks import admin as webhooks_admin  # noqa: F401

@@ -51,7 +51,7 @@ ALLOWED_IMPORTS = {
     # The subscriptions app's top level only wires its rooms to Django (apps, admin, urls,
     # models, the deliver command).
     "subscriptions": {"articles", "subscriptions.readers", "subscriptions.press",
-                      "subscriptions.sending", "subscriptions.webhooks"},
+                      "subscriptions.sending", "subscriptions.webhooks", "subscriptions.social"},
     "subscriptions.readers": {"articles", "articles.models", "staff", "subscriptions.sending"},
     # Press contacts read their embargoed copy through the public page's one door; their links
     # are signed as readers' links are.
@@ -61,9 +61,12 @@ ALLOWED_IMPORTS = {
     # tasks.
     "subscriptions.sending": {"articles", "articles.models", "subscriptions.readers",
                               "subscriptions.press.embargo", "subscriptions.webhooks.outbox",
-                              "subscriptions.webhooks.events"},
+                              "subscriptions.webhooks.events", "subscriptions.social.outbox",
+                              "subscriptions.social.lifecycle"},
     # Partners' webhooks: events from the core's signals, sent by the engine over HTTP.
     "subscriptions.webhooks": {"articles", "articles.models", "subscriptions.sending"},
+    "subscriptions.social": {"articles", "articles.models", "articles.photos",
+                             "articles.pagecache", "subscriptions.sending"},
     "pressoffice": {"articles", "articles.models", "articles.photos", "articles.public",
                     "articles.pagecache", "articles.editorial", "staff", "subscriptions"},
 }  # fmt: skip
@@ -72,7 +75,7 @@ WIRING = {"articles.apps", "articles.admin"}
 ROOMS = ["articles.public", "articles.editorial", "articles.photos", "articles.management",
          "articles.models", "articles.pagecache", "articles.api"]  # fmt: skip
 ROOMS += ["subscriptions.readers", "subscriptions.press", "subscriptions.sending",
-          "subscriptions.webhooks"]  # fmt: skip
+          "subscriptions.webhooks", "subscriptions.social"]  # fmt: skip
 
 
 def _room(module):

@@ -17,7 +17,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "news.example.gov",
     "DATABASE_URL": "sqlite:///:memory:",
     # Partners' webhook secrets are encrypted with it (docs/deploy.md): production has one.
-    "WEBHOOK_SECRET_KEYS": "dGVzdHMtb25seS13ZWJob29rLXNlY3JldHMta2V5LTA=",
+    "CHANNEL_SECRET_KEYS": "dGVzdHMtb25seS13ZWJob29rLXNlY3JldHMta2V5LTA=",
     # A developer's .env must not make these pass or fail.
     "PRESSOFFICE_ENV_FILE": "/nonexistent/.env",
 }

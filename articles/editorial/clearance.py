@@ -282,7 +282,8 @@ def _reopen(release, **fields):
 def text_diff(before, after):
     """What changed between two copies of the cleared fields, line by line, as plain text."""
     lines = []
-    for name in Release.CLEARED_FIELDS:
+    parts = sorted((set(before) | set(after)) - set(Release.CLEARED_FIELDS))
+    for name in [*Release.CLEARED_FIELDS, *parts]:
         old, new = _plain(before.get(name)), _plain(after.get(name))
         if old != new:
             diff = difflib.unified_diff(old, new, f"{name} (cleared)", f"{name} (now)", lineterm="")

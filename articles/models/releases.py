@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from articles import visibility
+from articles import clearance_parts, visibility
 from articles.addresses import release_url
 from articles.models.editions import ReleaseEdition
 from articles.models.offices import Office
@@ -213,7 +213,10 @@ class ReleaseRecord(models.Model):
     )  # fmt: skip
 
     def cleared_text(self):
-        return {name: getattr(self, name) for name in self.CLEARED_FIELDS}
+        """The cleared fields, and the parts other rooms send out in the release's name (its
+        social posts: articles/clearance_parts.py)."""
+        fields = {name: getattr(self, name) for name in self.CLEARED_FIELDS}
+        return {**fields, **clearance_parts.of(self)}
 
     @staticmethod
     def fingerprint(text):

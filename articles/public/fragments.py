@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from articles import elsewhere
 from articles.models import Office, Release, SocialLink
 from articles.models.editions import language_name
 from articles.pagecache import freshness
@@ -81,6 +82,7 @@ def release_page(release, cached=True):
             "previous_release": link(live.before(release)) if published else None,
             "next_release": link(live.after(release)) if published else None,
             "editions": live_editions(release),
+            "elsewhere": elsewhere.links(release),
         }
 
     parts = (

@@ -11,10 +11,10 @@ down, the reader left) are cancelled instead of sent, and a worker looks again e
 ALERT_RECHECK_SECONDS while it sends, so a withdrawal stops the rest.
 
 What differs between kinds of mail is an Outbox: which rows, who is still wanted, the message.
-An Outbox with a `post(row)` method sends over HTTP instead (webhooks: it returns None when
-the message was taken, else a Refusal), and may set its own batch, tries, back-off and what
-happens when a row is given up on (`batch_size`, `max_attempts`, `permanent_tries`,
-`retry_delay`, `gave_up`).
+An Outbox with a `post(row)` method sends over HTTP instead (webhooks, social posts: it returns
+None when the message was taken, else a Refusal, which may name the time to wait), and may set
+its own batch, tries, back-off and what happens when a row is given up on (`batch_size`,
+`max_attempts`, `permanent_tries`, `retry_delay`, `gave_up`).
 """
 
 import contextlib
@@ -47,6 +47,7 @@ class Refusal:
     permanent: bool
     reason: str
     broken_connection: bool = False
+    retry_after: float | None = None  # seconds the server asked for (a 429's reset time)
 
 
 def refusal(error):
@@ -265,6 +266,8 @@ def failed(outbox, row, problem, now=None):
         delay = outbox.retry_delay(attempts)
     else:
         delay = min(settings.ALERT_RETRY_SECONDS * 2 ** (attempts - 1), 3600)
+    if problem.retry_after:
+        delay = max(delay, problem.retry_after)
     _record(model, row.pk, attempts=attempts, last_error=problem.reason,
             next_attempt_at=now + timedelta(seconds=delay))  # fmt: skip
 

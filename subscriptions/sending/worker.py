@@ -1,5 +1,5 @@
-"""The worker (`manage.py deliver`): runs queued tasks, sends due alert deliveries, press mail
-and webhooks, and now and then sweeps up what a crash or the calendar left behind.
+"""The worker (`manage.py deliver`): runs queued tasks, sends due alert deliveries, press mail,
+webhooks and social posts, and now and then sweeps up what a crash or the calendar left behind.
 
 Tasks are django-tasks' database backend rows, claimed and run with django-tasks-db's own code;
 deliveries are claimed in batches by subscriptions/sending/delivery.py. Any number of workers
@@ -29,6 +29,8 @@ from subscriptions.readers import alerts
 from subscriptions.readers.models import Alert, Subscriber
 from subscriptions.sending import delivery
 from subscriptions.sending.tasks import queue_alert
+from subscriptions.social.lifecycle import missed as missed_social_posts
+from subscriptions.social.outbox import SocialOutbox
 from subscriptions.webhooks.events import missed as missed_webhook_events
 from subscriptions.webhooks.outbox import WebhookOutbox
 
@@ -54,7 +56,8 @@ class Worker:
         self.interval = interval
         self.running = True
         self.sender = delivery.Sender(
-            self.worker_id, [alerts.AlertOutbox(), PressOutbox(), WebhookOutbox()]
+            self.worker_id,
+            [alerts.AlertOutbox(), PressOutbox(), WebhookOutbox(), SocialOutbox()],
         )
         self.tasks = TaskRunner(
             queue_names=["*"], interval=0, batch=True, backend_name="default",
@@ -84,9 +87,9 @@ class Worker:
         return True
 
     def sweep(self, now=None):
-        """Queue an alert (and a webhook's release.published) whose release went live while its
-        process died before queueing it, finish fan-outs a killed worker left half done (they
-        are idempotent), and forget addresses whose retention has run out."""
+        """Queue an alert (a webhook's release.published, social posts) whose release went live
+        while its process died before queueing it, finish fan-outs a killed worker left half
+        done (they are idempotent), and forget addresses whose retention has run out."""
         now = now or timezone.now()
         missed = Release.objects.live(now).filter(
             went_live_at__gte=now - timedelta(hours=1), send_alert=True, alert__isnull=True
@@ -99,6 +102,7 @@ class Worker:
         for alert in stale:
             alerts.fan_out(alert)
         missed_webhook_events(now)
+        missed_social_posts(now)
         forgotten, _ = Subscriber.objects.forgettable(now).delete()
         if forgotten:
             logger.info("forgot %d addresses past their retention", forgotten)

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
+from subscriptions.sending import keys
 from subscriptions.sending.models import counts_by_status
-from subscriptions.webhooks import addresses, keys
+from subscriptions.webhooks import addresses
 from subscriptions.webhooks.models import EventKind, WebhookEndpoint
 
 PUBLIC_EVENTS = [EventKind.PUBLISHED, EventKind.UPDATED, EventKind.CORRECTED,

@@ -113,6 +113,8 @@ def saved(sender, instance, created=False, raw=False, **kwargs):
     is release.published) is release.updated, once its transaction commits."""
     if raw or created or not getattr(instance, "text_changed", False):
         return
+    if getattr(instance, "cleared_part_changed", False):
+        return  # its social posts, not its text (articles/clearance_parts.py)
     if instance.went_live_at is None or instance.state != State.LIVE:
         return
     version = instance.lock_version

@@ -32,7 +32,7 @@ class WebhookEndpoint(models.Model):
         help_text="Sent events about releases before their minute (scheduled, embargo moved). "
         "Only for partners bound by the embargo.",
     )  # fmt: skip
-    # The signing secret, whsec_…, encrypted with WEBHOOK_SECRET_KEYS (webhooks/keys.py).
+    # The signing secret, whsec_…, encrypted with CHANNEL_SECRET_KEYS (sending/keys.py).
     secret_encrypted = models.TextField(editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
     failing_since = models.DateTimeField(null=True, blank=True, editable=False)

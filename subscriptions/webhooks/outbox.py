@@ -18,8 +18,9 @@ from standardwebhooks.webhooks import Webhook
 
 from articles.models import Release
 from articles.states import State
+from subscriptions.sending import keys
 from subscriptions.sending.delivery import Refusal
-from subscriptions.webhooks import addresses, keys
+from subscriptions.webhooks import addresses
 from subscriptions.webhooks.models import (
     EventKind,
     WebhookDelivery,

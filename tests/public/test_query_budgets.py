@@ -72,10 +72,10 @@ def test_detail_page_query_budget(client, releases, django_assert_num_queries, n
     release = releases(n)[n // 2]
     url = release.get_absolute_url()
     client.get("/news/")  # leaves the site-wide fragments cached, as any earlier reader does
-    # tags, corrections, related, older and newer, and its family (the language switcher): a
-    # fragment per release, computed by its first reader, beside the release with its office
-    # and photo
-    with django_assert_num_queries(7):
+    # tags, corrections, related, older and newer, its family (the language switcher) and its
+    # social posts: a fragment per release, computed by its first reader, beside the release
+    # with its office and photo
+    with django_assert_num_queries(8):
         client.get(url)
     # then the release with its office and photo alone
     assert_budget(client, url, 1, django_assert_num_queries)

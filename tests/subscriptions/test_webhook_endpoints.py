@@ -14,7 +14,8 @@ from standardwebhooks.webhooks import Webhook
 
 from articles.roles import ADMINISTRATOR, PUBLISHER, WRITER
 from subscriptions.models import WebhookEndpoint
-from subscriptions.webhooks import addresses, keys
+from subscriptions.sending import keys
+from subscriptions.webhooks import addresses
 from tests.subscriptions.test_webhooks import PUBLIC, add_endpoint
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +144,9 @@ def test_the_connection_goes_to_the_checked_address(monkeypatch, public_dns):
 
 
 def test_without_keys_production_refuses_and_check_deploy_says_so(settings):
-    settings.WEBHOOK_SECRET_KEYS = []
+    settings.CHANNEL_SECRET_KEYS = []
     settings.DEBUG = False
-    with pytest.raises(ImproperlyConfigured, match="WEBHOOK_SECRET_KEYS"):
+    with pytest.raises(ImproperlyConfigured, match="CHANNEL_SECRET_KEYS"):
         keys.encrypt(keys.new_secret())
     assert [error.id for error in keys.check_keys()] == ["subscriptions.E001"]
     settings.DEBUG = True  # a developer's machine: a key derived from SECRET_KEY
@@ -154,12 +155,12 @@ def test_without_keys_production_refuses_and_check_deploy_says_so(settings):
 
 def test_keys_rotate(settings):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    settings.WEBHOOK_SECRET_KEYS = [old]
+    settings.CHANNEL_SECRET_KEYS = [old]
     endpoint = WebhookEndpoint.objects.create(
         url="https://partner.example/", description="Wire", secret_encrypted=keys.encrypt("s")
     )
-    settings.WEBHOOK_SECRET_KEYS = [new, old]
-    call_command("rotate_webhook_secrets", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    settings.WEBHOOK_SECRET_KEYS = [new]
+    settings.CHANNEL_SECRET_KEYS = [new, old]
+    call_command("rotate_channel_secrets", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.CHANNEL_SECRET_KEYS = [new]
     endpoint.refresh_from_db()
     assert keys.decrypt(endpoint.secret_encrypted) == "s"

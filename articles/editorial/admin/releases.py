@@ -13,6 +13,7 @@ from django.db.models import F
 from js_asset.media import Media
 from reversion.admin import VersionAdmin
 
+from articles import release_inlines
 from articles.editorial.accessibility import AccessibleAdminMixin
 from articles.editorial.admin.clearance import ClearanceMixin
 from articles.editorial.admin.editions import EditionsMixin, protected_editions
@@ -113,6 +114,11 @@ class ReleaseAdmin(
             else (name, options)
             for name, options in self.fieldsets
         ]
+
+    def get_inlines(self, request, obj):
+        # Other rooms' inlines (the social posts) belong to a saved release only.
+        extra = release_inlines.inlines() if obj is not None else []
+        return [*super().get_inlines(request, obj), *extra]
 
     def _locked_fields(self, request):
         """Fields this user may see but never post."""

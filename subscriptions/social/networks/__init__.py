@@ -95,5 +95,7 @@ def networks():
     """{code: Network} of every network, in the order the admin offers them."""
     from subscriptions.social.networks import bluesky, facebook, mastodon, x
 
-    return {network.code: network for network in (x.NETWORK, facebook.NETWORK,
-                                                   bluesky.NETWORK, mastodon.NETWORK)}
+    return {
+        network.code: network
+        for network in (x.NETWORK, facebook.NETWORK, bluesky.NETWORK, mastodon.NETWORK)
+    }

@@ -1,8 +1,9 @@
-"""The endpoints' signing secrets: made here in the Standard Webhooks form (whsec_ + base64 of
-random bytes), shown once, and kept encrypted with Fernet under WEBHOOK_SECRET_KEYS.
+"""The outgoing channels' secrets, kept encrypted at rest with Fernet under CHANNEL_SECRET_KEYS:
+webhook endpoints' signing secrets (made here in the Standard Webhooks form, whsec_ + base64 of
+random bytes, and shown once) and the social accounts' credentials (never shown again).
 
 The first key encrypts; every key decrypts (MultiFernet), so a key is rotated by putting a new
-one first, running `manage.py rotate_webhook_secrets`, then dropping the old one. Without keys,
+one first, running `manage.py rotate_channel_secrets`, then dropping the old one. Without keys,
 DEBUG (and the test settings, which name their own) derive one from SECRET_KEY; production
 refuses to encrypt or decrypt, and `manage.py check --deploy` says so."""
 
@@ -18,7 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 PREFIX = "whsec_"
 SECRET_BYTES = 32
 MISSING = (
-    "WEBHOOK_SECRET_KEYS is not set: webhook secrets cannot be encrypted or read. Put one or "
+    "CHANNEL_SECRET_KEYS is not set: webhook secrets and social accounts' credentials cannot "
+    "be encrypted or read. Put one or "
     "more Fernet keys in the environment, comma-separated, newest first (make one with "
     "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
 )
@@ -34,7 +36,7 @@ def _dev_key():
 
 
 def _fernet():
-    keys = list(settings.WEBHOOK_SECRET_KEYS)
+    keys = list(settings.CHANNEL_SECRET_KEYS)
     if not keys:
         if not settings.DEBUG:
             raise ImproperlyConfigured(MISSING)
@@ -43,7 +45,7 @@ def _fernet():
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError as error:
         raise ImproperlyConfigured(
-            f"WEBHOOK_SECRET_KEYS holds a key Fernet refuses: {error}"
+            f"CHANNEL_SECRET_KEYS holds a key Fernet refuses: {error}"
         ) from None
 
 
@@ -62,6 +64,6 @@ def rotate(token):
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_keys(app_configs=None, **kwargs):
-    if settings.WEBHOOK_SECRET_KEYS or settings.DEBUG:
+    if settings.CHANNEL_SECRET_KEYS or settings.DEBUG:
         return []
     return [checks.Error(MISSING, id="subscriptions.E001")]
