@@ -83,11 +83,11 @@ class FakeFacebook(FakeAPI):
     # The endpoints.
     def answer(self, request):
         token = request.query.get("access_token") or self._fields(request).get("access_token")
-        if not token:
-            return NO_TOKEN
-        if token != TOKEN or self.revoked:
-            return REVOKED
-        return super().answer(request)
+        if token == TOKEN and not self.revoked:
+            return super().answer(request)
+        with self.lock:
+            self.requests.append(request)  # a refused request was still sent
+        return REVOKED if token else NO_TOKEN
 
     @staticmethod
     def _fields(request):

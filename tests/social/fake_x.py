@@ -83,11 +83,12 @@ class FakeX(FakeAPI):
     # The endpoints.
     def answer(self, request):
         auth = request.headers.get("authorization", "")
-        if not auth.startswith("OAuth ") or "oauth_signature=" not in auth:
-            return UNAUTHORIZED
-        if f'oauth_consumer_key="{CREDENTIALS["api_key"]}"' not in auth or self.revoked:
-            return UNAUTHORIZED
-        return super().answer(request)
+        signed = auth.startswith("OAuth ") and "oauth_signature=" in auth
+        if signed and f'oauth_consumer_key="{CREDENTIALS["api_key"]}"' in auth and not self.revoked:
+            return super().answer(request)
+        with self.lock:
+            self.requests.append(request)  # a refused request was still sent
+        return UNAUTHORIZED
 
     def me(self, request, match):
         return Answer(200, {"data": self.user})

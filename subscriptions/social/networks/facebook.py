@@ -19,7 +19,6 @@ TIMEOUT = 10  # seconds, for connecting and for each read
 RECENT = 10  # how many of the Page's latest posts find() reads
 RATE_LIMITED = {4, 17, 32, 613}  # app, user, page and call-rate limits
 UNAVAILABLE = {1, 2}  # "unknown error", "service temporarily unavailable"
-EXPIRED_TOKEN = 190
 DUPLICATE = 506
 MISSING = 100  # with subcode 33: the object does not exist (or cannot be loaded)
 USAGE_HEADERS = ("x-business-use-case-usage", "x-app-usage", "x-page-usage")
@@ -102,10 +101,10 @@ def _refusal(response):
     if 300 <= status < 400:
         where = response.headers.get("location", "")
         return Refused(f"Facebook answered {status} to {where} (not followed)", permanent=True)
-    if code == EXPIRED_TOKEN:
-        return Refused(reason, permanent=True)
     if status >= 500 or code in UNAVAILABLE or error.get("is_transient") is True:
         return Refused(reason, permanent=False)
+    # 190 (a token expired or revoked), 200s (a permission missing), 100 (a parameter Graph will
+    # not take), 506 (a duplicate): as they are, until someone changes something.
     return Refused(reason, permanent=True)
 
 
