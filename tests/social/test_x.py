@@ -1,6 +1,8 @@
 """X through its loopback stand-in: posting with and without a photo, X's weighted count, each
 kind of refusal read as the engine reads it, the resend after a crash, deleting, verifying."""
 
+import time
+
 import pytest
 
 from subscriptions.social.networks import Post, Refused
@@ -94,6 +96,18 @@ def test_a_rate_limit_is_temporary_until_xs_reset_time(fake, x):
     assert not refused.value.permanent
     assert 115 <= refused.value.retry_after <= 120
     assert x.publish(post()).id == fake.tweets[0]["id"]
+
+
+def test_the_daily_posting_limit_waits_for_its_own_reset(fake, x):
+    now = int(time.time())
+    limited = problem(429, "Too Many Requests", "Too Many Requests")
+    limited.headers = {"x-rate-limit-remaining": 99, "x-rate-limit-reset": now + 60,
+                       "x-user-limit-24hour-remaining": 0,
+                       "x-user-limit-24hour-reset": now + 5 * 3600}  # fmt: skip
+    fake.fail_next("/2/tweets", limited)
+    with pytest.raises(Refused) as refused:
+        x.publish(post())
+    assert 5 * 3600 - 5 <= refused.value.retry_after <= 5 * 3600
 
 
 def test_a_rate_limit_without_a_reset_header_leaves_the_wait_to_the_engine(fake, x):

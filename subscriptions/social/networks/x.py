@@ -22,7 +22,9 @@ from subscriptions.social.networks import Connection, Credential, Network, Poste
 TIMEOUT = 10  # seconds, for connecting and for each read
 ALT_TEXT_LIMIT = 1000  # X's limit for a photo's description; a longer one would refuse the post
 RECENT = 10  # how many of the account's latest posts find() reads
-DUPLICATE = "duplicate content"  # in the detail of X's 403 for a post it already has
+DUPLICATE = "duplicate"  # in X's 403 for a post it already has ("…with duplicate content.")
+# Each limit's headers: the window's, and the posting limits per day of the app and the user.
+LIMITS = ("x-rate-limit", "x-app-limit-24hour", "x-user-limit-24hour")
 URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
@@ -75,14 +77,21 @@ def _reason(response):
     return f"X answered {response.status_code}: {detail}".rstrip(": ")
 
 
+def _wait(headers):
+    """Seconds until the exhausted limit resets (epoch seconds in its -reset header): the daily
+    posting limits too, whose 429 can come while the window still has calls left."""
+    resets = [headers.get(f"{limit}-reset", "") for limit in LIMITS
+              if headers.get(f"{limit}-remaining", "0") == "0"]  # fmt: skip
+    resets = [int(reset) for reset in resets if reset.isdigit()]
+    return max(0, max(resets) - int(time.time())) if resets else None
+
+
 def _refusal(response):
     """The Refused an answer that is no success stands for."""
     status = response.status_code
     reason = _reason(response)
     if status == 429:
-        reset = response.headers.get("x-rate-limit-reset", "")
-        wait = max(0, int(reset) - int(time.time())) if reset.isdigit() else None
-        return Refused(reason, permanent=False, retry_after=wait)
+        return Refused(reason, permanent=False, retry_after=_wait(response.headers))
     if status >= 500:
         return Refused(reason, permanent=False)
     if 300 <= status < 400:
@@ -182,6 +191,9 @@ class XConnection(Connection):
         raise Refused("X has no post only its author sees; check the keys instead", permanent=True)
 
     def find(self, post):
+        """Of the account's latest posts, the one `_matches` takes for ours. X keeps no key of
+        ours, and refuses the same text twice (403, duplicate content), so the words and the
+        link are what tell."""
         account = self._account()
         params = {"max_results": RECENT, "tweet.fields": "entities"}
         tweets = self._call("GET", f"/2/users/{account['id']}/tweets", params=params)
