@@ -71,8 +71,9 @@ def _reason(response):
         return f"X answered {response.status_code}"
     if not isinstance(body, dict):
         return f"X answered {response.status_code}"
-    errors = body.get("errors") or [{}]
-    first = errors[0] if isinstance(errors[0], dict) else {}
+    errors = body.get("errors")
+    first = errors[0] if isinstance(errors, list) and errors else {}
+    first = first if isinstance(first, dict) else {}
     detail = body.get("detail") or first.get("message") or body.get("title") or ""
     return f"X answered {response.status_code}: {detail}".rstrip(": ")
 
