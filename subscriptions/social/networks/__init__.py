@@ -11,6 +11,8 @@ Every failure is raised as `Refused`: permanent (a revoked token, a duplicate, a
 network will not take) or temporary (429 with the time to wait, 5xx, a network error).
 """
 
+import functools
+import importlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -91,11 +93,12 @@ class Connection:
         raise NotImplementedError
 
 
-def networks():
-    """{code: Network} of every network, in the order the admin offers them."""
-    from subscriptions.social.networks import bluesky, facebook, mastodon, x
+MODULES = ("x", "facebook", "bluesky", "mastodon")  # the order the admin offers them
 
-    return {
-        network.code: network
-        for network in (x.NETWORK, facebook.NETWORK, bluesky.NETWORK, mastodon.NETWORK)
-    }
+
+@functools.cache
+def networks():
+    """{code: Network} of every network. Each module subclasses what is defined above, so
+    they are loaded by name here, once, rather than imported back."""
+    found = [importlib.import_module(f"{__name__}.{name}").NETWORK for name in MODULES]
+    return {network.code: network for network in found}
