@@ -89,6 +89,9 @@ class BlueskyConnection(Connection):
         except (AtProtocolError, httpx.HTTPError) as error:
             raise refused(error) from error
 
+    def close(self):
+        self.client.request.close()
+
     def posted(self, uri):
         rkey = uri.rsplit("/", 1)[-1]
         return Posted(uri, f"https://bsky.app/profile/{self.session.handle}/post/{rkey}")

@@ -62,6 +62,9 @@ class MastodonConnection(Connection):
         )
         self.username = None
 
+    def close(self):
+        self.api.session.close()
+
     def call(self, method, *args, **kwargs):
         try:
             return getattr(self.api, method)(*args, **kwargs)
