@@ -125,6 +125,14 @@ def test_a_revoked_token_is_permanent(fake, connection):
     assert "revoked" in refused.value.reason
 
 
+def test_a_forbidden_action_is_permanent(fake, connection):
+    fake.fail_next("/api/v1/statuses", Answer(403, {"error": "This action is not allowed"}))
+    with pytest.raises(Refused) as refused:
+        connection.publish(post())
+    assert refused.value.permanent
+    assert "403 This action is not allowed" in refused.value.reason
+
+
 def test_a_resend_after_a_crash_returns_the_first_status(fake, connection):
     first = connection.publish(post(image=b"png", image_type="image/png", alt="Quay"))
     assert connection.find(post()) is None  # Mastodon cannot be asked by key
