@@ -68,7 +68,8 @@ class SocialAccountForm(forms.ModelForm):
             self.add_error("base_url", f"{network.label} needs the server's address.")
             return cleaned
         try:
-            self.handle = network.connect(entered, base_url).verify()
+            with network.connect(entered, base_url) as connection:
+                self.handle = connection.verify()
         except Refused as refused:
             raise forms.ValidationError(
                 f"{network.label} did not accept these credentials: {refused.reason}"
@@ -94,6 +95,11 @@ class SocialAccountAdmin(admin.ModelAdmin):
     readonly_fields = ["connected_as"]
     actions = ["verify_credentials", "send_test_post"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        # The credentials' fields are the form's own, made per network in its __init__.
+        kwargs["fields"] = ["network", "base_url", "active"]
+        return super().get_form(request, obj, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         base = [(None, {"fields": ["network", "base_url", "active", "connected_as"]})]
         for network in networks().values():
@@ -117,7 +123,8 @@ class SocialAccountAdmin(admin.ModelAdmin):
     def verify_credentials(self, request, queryset):
         for account in queryset:
             try:
-                handle = account.connect().verify()
+                with account.connect() as connection:
+                    handle = connection.verify()
             except Refused as refused:
                 self.message_user(request, f"{account}: refused: {refused.reason}", messages.ERROR)
                 continue
@@ -134,10 +141,11 @@ class SocialAccountAdmin(admin.ModelAdmin):
                                   messages.WARNING)  # fmt: skip
                 continue
             try:
-                posted = account.connect().test_post(
-                    f"A test from {request.user.get_username()} at Press Office: only this "
-                    "account sees it."
-                )
+                with account.connect() as connection:
+                    posted = connection.test_post(
+                        f"A test from {request.user.get_username()} at Press Office: only this "
+                        "account sees it."
+                    )
             except Refused as refused:
                 self.message_user(request, f"{account}: refused: {refused.reason}", messages.ERROR)
                 continue
@@ -226,9 +234,10 @@ class SocialPostInline(admin.StackedInline):
     template = "admin/edit_inline/labelled.html"  # every field labelled, no script needed
 
     def _shown(self, obj):
-        """Only where there is something to choose or to see: an account, or posts."""
+        """Only where there is something to choose or to see: an account, or posts. (Asked
+        without a release, Django means "any": the panel's rows are then its posts.)"""
         if obj is None:
-            return False
+            return True
         return SocialAccount.objects.filter(active=True).exists() or obj.social_posts.exists()
 
     def has_view_permission(self, request, obj=None):

@@ -83,7 +83,8 @@ def take_down(post):
         )
         return
     try:
-        post.account.connect().delete(post.network_id)
+        with post.account.connect() as connection:
+            connection.delete(post.network_id)
     except Refused as refused:
         SocialPost.objects.filter(pk=post.pk).update(delete_error=refused.reason)
         logger.warning("social post %s not deleted: %s", post.pk, refused.reason)

@@ -4,6 +4,8 @@ release goes live."""
 
 import json
 
+from cryptography.fernet import InvalidToken
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
@@ -61,7 +63,18 @@ class SocialAccount(models.Model):
         return json.loads(keys.decrypt(self.credentials_encrypted))
 
     def connect(self):
-        return self.network_rules.connect(self.credentials(), self.server())
+        """A Connection to the network; Refused (for good) when the credentials cannot be read
+        (a key dropped from CHANNEL_SECRET_KEYS too soon, or none set)."""
+        from subscriptions.social.networks import Refused
+
+        try:
+            credentials = self.credentials()
+        except (InvalidToken, ImproperlyConfigured, ValueError) as error:
+            reason = (
+                f"the stored credentials cannot be read ({type(error).__name__}); enter them again"
+            )
+            raise Refused(reason, permanent=True) from None
+        return self.network_rules.connect(credentials, self.server())
 
 
 class SocialPost(models.Model):

@@ -8,9 +8,7 @@ A 429 waits out the network's reset time, a 5xx or a network error is tried agai
 back-off; a permanent refusal (a revoked token, a duplicate, a post the network will not take)
 stops that post, and the desk and the release's page say why."""
 
-from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.db.models import IntegerField, Value
 from django.utils import timezone
@@ -77,17 +75,15 @@ class SocialOutbox:
         if not post.release.is_live:
             raise Unwanted  # withdrawn since the claim: the row is cancelled
         try:
-            connection = post.account.connect()
             outgoing = message(post)
-            # A try that may have got through before its worker died: ask before posting again.
-            posted = connection.find(outgoing) if delivery.tried_at else None
-            if posted is None:
-                SocialDelivery.objects.filter(pk=row.pk).update(tried_at=timezone.now())
-                posted = connection.publish(outgoing)
+            with post.account.connect() as connection:
+                # A try that may have got through before its worker died: ask first.
+                posted = connection.find(outgoing) if delivery.tried_at else None
+                if posted is None:
+                    SocialDelivery.objects.filter(pk=row.pk).update(tried_at=timezone.now())
+                    posted = connection.publish(outgoing)
         except Refused as refused:
             return Refusal(refused.permanent, refused.reason, retry_after=refused.retry_after)
-        except (ImproperlyConfigured, InvalidToken) as error:
-            return Refusal(True, f"the account's credentials cannot be read: {error}"[:300])
         except OSError as error:  # the photo's file, or a socket the client let through
             return Refusal(False, f"{type(error).__name__}: {error}"[:300])
         now = timezone.now()

@@ -92,6 +92,15 @@ class Connection:
         """Remove a published post; an already missing post is no error."""
         raise NotImplementedError
 
+    def close(self):
+        """Let go of the connection's HTTP client, if it keeps one."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
 
 MODULES = ("x", "facebook", "bluesky", "mastodon")  # the order the admin offers them
 

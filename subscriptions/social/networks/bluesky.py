@@ -22,11 +22,11 @@ from atproto_client.exceptions import (
 )
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
+from django.conf import settings
 
 from subscriptions.social.networks import Connection, Credential, Network, Posted, Refused
 from subscriptions.social.networks.counting import graphemes, links
 
-TIMEOUT = 10  # seconds for each request; the engine retries later rather than wait longer
 POST = models.ids.AppBskyFeedPost
 # A post's record key must be a TID (13 characters of base32-sortable holding microseconds and
 # a clock id). Ours takes both from a hash of the post key, the time within 2023 so that no
@@ -70,7 +70,7 @@ def error_name(error):
 class BlueskyConnection(Connection):
     def __init__(self, handle, password, base_url):
         self.handle, self.password = handle, password
-        self.client = Client(base_url, request=Request(timeout=TIMEOUT))
+        self.client = Client(base_url, request=Request(timeout=settings.SOCIAL_TIMEOUT_SECONDS))
         self.session = None
 
     def login(self):

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 
 from subscriptions.social.networks import Connection, Credential, Network, Posted, Refused
 
 GRAPH_VERSION = "v21.0"
-TIMEOUT = 10  # seconds, for connecting and for each read
 RECENT = 10  # how many of the Page's latest posts find() reads
 RATE_LIMITED = {4, 17, 32, 613}  # app, user, page and call-rate limits
 UNAVAILABLE = {1, 2}  # "unknown error", "service temporarily unavailable"
@@ -137,7 +137,7 @@ class FacebookConnection(Connection):
         try:
             return self.session.request(
                 method, self.base + path, params=params, data=data or None, files=files,
-                timeout=TIMEOUT, allow_redirects=False,
+                timeout=settings.SOCIAL_TIMEOUT_SECONDS, allow_redirects=False,
             )  # fmt: skip
         except requests.RequestException as error:
             host = urlsplit(self.base).hostname

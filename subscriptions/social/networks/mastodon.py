@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from mastodon import (
     Mastodon,
     MastodonAPIError,
@@ -23,7 +24,6 @@ from mastodon import (
 from subscriptions.social.networks import Connection, Credential, Network, Posted, Refused
 from subscriptions.social.networks.counting import mastodon_length
 
-TIMEOUT = 10  # seconds for each request; the engine retries later rather than wait longer
 # Told to Mastodon.py, which would otherwise ask the instance its version before an upload.
 ASSUMED_VERSION = "4.3.0"
 
@@ -56,7 +56,7 @@ class MastodonConnection(Connection):
             access_token=access_token,
             api_base_url=base_url,
             ratelimit_method="throw",  # the engine decides the back-off, never a sleep here
-            request_timeout=TIMEOUT,
+            request_timeout=settings.SOCIAL_TIMEOUT_SECONDS,
             version_check_mode="created",  # checks our calls against ASSUMED_VERSION, offline
             mastodon_version=ASSUMED_VERSION,
         )

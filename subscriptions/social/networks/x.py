@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 from requests_oauthlib import OAuth1
 from twitter_text import parse_tweet
 
 from subscriptions.social.networks import Connection, Credential, Network, Posted, Refused
 
-TIMEOUT = 10  # seconds, for connecting and for each read
 ALT_TEXT_LIMIT = 1000  # X's limit for a photo's description; a longer one would refuse the post
 RECENT = 10  # how many of the account's latest posts find() reads
 DUPLICATE = "duplicate"  # in X's 403 for a post it already has ("…with duplicate content.")
@@ -149,7 +149,11 @@ class XConnection(Connection):
         names the host only: an exception's text could carry more of the request)."""
         try:
             return self.session.request(
-                method, self.base + path, timeout=TIMEOUT, allow_redirects=False, **kwargs
+                method,
+                self.base + path,
+                timeout=settings.SOCIAL_TIMEOUT_SECONDS,
+                allow_redirects=False,
+                **kwargs,
             )
         except requests.RequestException as error:
             host = urlsplit(self.base).hostname
