@@ -172,3 +172,17 @@ def second_reader():
     if created:
         user.groups.add(Group.objects.get(name=REVIEWER))
     return user
+
+
+def connected_account(network="mastodon", handle="@press@social.example.gov"):
+    """A social account as the admin saves one (its credentials encrypted), for pages that
+    show the Social panel; nothing here talks to a network."""
+    import json
+
+    from subscriptions.models import SocialAccount
+    from subscriptions.sending import keys
+
+    return SocialAccount.objects.create(
+        network=network, handle=handle, base_url="https://social.example.gov",
+        credentials_encrypted=keys.encrypt(json.dumps({"access_token": "unused"})),
+    )  # fmt: skip

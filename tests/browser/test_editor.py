@@ -12,6 +12,7 @@ from articles.models import Release
 from articles.roles import PUBLISHER, REVIEWER, WRITER
 from tests.browser.checkers import htmlcs_errors, nu_errors, report
 from tests.editorial.release_states import PAGE_STATES, Newsroom
+from tests.support import connected_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -199,6 +200,7 @@ def test_the_release_page_passes_the_checkers_in_every_state(
 ):
     """Each state shows other forms (steps, schedule, correction, share links, recover): each
     page passes axe, the Nu Html Checker and HTML_CodeSniffer."""
+    connected_account()  # the Social panel is on the page too
     release = Newsroom(people).release_in(state, office)
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, bypass_csp=True)
     page = context.new_page()

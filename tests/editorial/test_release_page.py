@@ -9,6 +9,7 @@ import pytest
 
 from articles.roles import ADMINISTRATOR, PUBLISHER, REVIEWER, WRITER
 from tests.editorial.release_states import PAGE_STATES, Newsroom
+from tests.support import connected_account
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ class Markup(HTMLParser):
 def release_pages(people, office, state):
     """(role, HTML) of the release page in `state` for each role that may open it."""
     newsroom = Newsroom(people)
+    connected_account()  # the Social panel is on the page too
     release = newsroom.release_in(state, office)
     url = f"/admin/articles/release/{release.pk}/change/"
     pages = []

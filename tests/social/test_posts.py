@@ -17,43 +17,11 @@ from articles.states import Status
 from subscriptions.models import SocialAccount, SocialDelivery, SocialPost
 from tests.editorial.release_form import change_url, form_data
 from tests.editorial.test_desk import panels
-from tests.social.fake_mastodon import TOKEN, FakeMastodon
+from tests.social.conftest import ACCOUNTS, connect
+from tests.social.fake_mastodon import TOKEN
 from tests.support import cleared
 
 pytestmark = pytest.mark.django_db
-ACCOUNTS = "/admin/subscriptions/socialaccount/"
-
-
-@pytest.fixture
-def mastodon(settings):
-    settings.SITE_URL = "https://press.example.gov"
-    server = FakeMastodon().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def clients(people):
-    made = {}
-    for role in (WRITER, PUBLISHER, ADMINISTRATOR):
-        made[role] = Client()
-        made[role].force_login(people[role])
-    return made
-
-
-def connect(client, mastodon, token=TOKEN):
-    """The add form as an Administrator fills it: the network, the instance, the token."""
-    return client.post(f"{ACCOUNTS}add/", {
-        "network": "mastodon", "base_url": mastodon.url, "active": "on",
-        "mastodon__access_token": token,
-    })  # fmt: skip
-
-
-@pytest.fixture
-def account(clients, mastodon):
-    response = connect(clients[ADMINISTRATOR], mastodon)
-    assert response.status_code == 302, response.content[:3000]
-    return SocialAccount.objects.get()
 
 
 def social_form(client, release, **rows):
