@@ -53,6 +53,8 @@ _REVIEWER_PERMISSIONS = [
     "articles.view_auditentry",
     "articles.view_correction",
     "articles.view_planneditem",
+    # A release's social posts are cleared with its text: reviewers read them on its page.
+    "subscriptions.view_socialpost",
 ]
 _PUBLISHER_PERMISSIONS = [
     *_WRITER_PERMISSIONS,

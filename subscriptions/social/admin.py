@@ -3,15 +3,15 @@ release's page (Publishers write its posts there, one per account they choose)."
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.addresses import site_url
 from subscriptions.sending.models import Outgoing
+from subscriptions.social.messages import text_as_sent
 from subscriptions.social.models import SocialAccount, SocialPost
 from subscriptions.social.networks import Refused, networks
-from subscriptions.social.outbox import with_link
 
 
 def _field_name(network, credential):
@@ -42,7 +42,7 @@ class SocialAccountForm(forms.ModelForm):
                     help_text=credential.help_text, widget=widget,
                     strip=True,
                 )  # fmt: skip
-        if self.replacing:
+        if self.replacing and "network" in self.fields:  # (a view-only form has none)
             self.fields["network"].disabled = True
 
     def entered(self, network):
@@ -59,6 +59,11 @@ class SocialAccountForm(forms.ModelForm):
         network = networks()[code]
         entered = self.entered(network)
         if self.replacing and not any(entered.values()):
+            if "base_url" in self.changed_data:
+                # The stored credentials go only to the server they were checked with.
+                raise forms.ValidationError(
+                    "A new server address needs the credentials entered again."
+                )
             return cleaned  # the stored credentials stay
         missing = [c.label for c in network.credentials if not entered[c.name]]
         if missing:
@@ -119,7 +124,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
         last = f"last used {used:%a %-d %b %Y, %H:%M}" if used else "not used yet"
         return f"{account.handle}, {last}"
 
-    @admin.action(description="Verify credentials with the network")
+    @admin.action(description="Verify credentials with the network", permissions=["change"])
     def verify_credentials(self, request, queryset):
         for account in queryset:
             try:
@@ -132,7 +137,10 @@ class SocialAccountAdmin(admin.ModelAdmin):
             self.message_user(request, f"{account}: the network knows these credentials as "
                               f"{handle}.", messages.SUCCESS)  # fmt: skip
 
-    @admin.action(description="Send a test post to myself (where the network allows it)")
+    @admin.action(
+        description="Send a test post to myself (where the network allows it)",
+        permissions=["change"],
+    )
     def send_test_post(self, request, queryset):
         for account in queryset:
             if not account.network_rules.can_test_post:
@@ -166,7 +174,9 @@ class SocialPostForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = SocialAccount.objects.filter(active=True)
+        # Active accounts, and the one a saved post already names, even if switched off since.
+        chosen = Q(pk=self.instance.account_id) if self.instance.account_id else Q(pk=None)
+        self.fields["account"].queryset = SocialAccount.objects.filter(Q(active=True) | chosen)
         if self.instance.pk is not None:  # a saved post is chosen; Delete drops it
             self.fields["chosen"].initial, self.fields["chosen"].disabled = True, True
             self.fields["chosen"].help_text = "Tick Delete to drop it before it goes."
@@ -178,14 +188,12 @@ class SocialPostForm(forms.ModelForm):
         cleaned = super().clean()
         if not cleaned.get("chosen"):
             return cleaned
-        if cleaned.get("DELETE") and hasattr(self.instance, "delivery"):
-            raise forms.ValidationError("This post has gone to the network; it stays on record.")
         account, text = cleaned.get("account"), cleaned.get("text", "")
         release = self.instance.release
         if account is None or not text or release.pk is None:
             return cleaned
         network = account.network_rules
-        length = network.length(with_link(text, site_url(release.get_absolute_url())))
+        length = network.length(text_as_sent(self.instance, text))
         if length > network.limit:
             self.add_error(
                 "text",
@@ -210,13 +218,23 @@ class SocialPostFormSet(BaseInlineFormSet):
         self.initial_extra = [{"account": a.pk, "text": self.instance.title} for a in self.offered]
         self.extra = len(self.offered)
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if hasattr(form.instance, "delivery") and "DELETE" in form.fields:
+            form.fields["DELETE"].disabled = True  # queued or sent: it stays on record
+
+    def _should_delete_form(self, form):
+        return not hasattr(form.instance, "delivery") and super()._should_delete_form(form)
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         form.instance.release = self.instance  # as posted: its address is counted in the text
         return form
 
+    may_offer = True
+
     def _offered(self):
-        if self.instance.pk is None:
+        if self.instance.pk is None or not self.may_offer:
             return []
         taken = SocialPost.objects.filter(release=self.instance).values("account_id")
         return list(SocialAccount.objects.filter(active=True).exclude(pk__in=taken))
@@ -257,7 +275,9 @@ class SocialPostInline(admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["fields"] = ["account", "text", "with_photo"]
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.may_offer = self.has_add_permission(request, obj)  # readers see posts only
+        return formset
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0  # the formset offers one per account (SocialPostFormSet)
@@ -273,10 +293,15 @@ class SocialPostInline(admin.StackedInline):
             return f"Posted, but not deleted after the withdrawal: {post.delete_error}"
         if post.url:
             return format_html('Posted: <a href="{}">{}</a>', post.url, post.url)
+        if delivery is None and post.release.went_live_at and not post.account.active:
+            return "Not sent: the account was switched off when the release went live."
         if delivery is None:
             return "Waiting for the release's minute."
         if delivery.status == Outgoing.Status.QUEUED:
             return f"Queued; tries so far: {delivery.attempts}. {delivery.last_error}".strip()
         if delivery.status == Outgoing.Status.CANCELLED:
-            return "Cancelled: the release was withdrawn before it went."
+            return (
+                "Cancelled: the release was no longer live, or the account was switched off, "
+                "when it was due."
+            )
         return f"Not posted: {delivery.last_error}"

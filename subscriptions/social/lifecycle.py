@@ -7,8 +7,9 @@ post goes once."""
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -17,10 +18,12 @@ from articles.pagecache import invalidation
 from articles.pagecache.keys import release_key
 from articles.states import State
 from subscriptions.sending.models import Outgoing
+from subscriptions.social.messages import message
 from subscriptions.social.models import SocialDelivery, SocialPost
 from subscriptions.social.networks import Refused
 
 logger = logging.getLogger(__name__)
+TAKE_DOWN_TRIES = 8  # with the default back-off, about two hours of asking
 
 
 def cleared_part(release):
@@ -63,34 +66,63 @@ def stepped(sender, release, step, from_state, **kwargs):
     waiting = SocialDelivery.objects.filter(post__release=release,
                                             status=Outgoing.Status.QUEUED)  # fmt: skip
     waiting.update(status=Outgoing.Status.CANCELLED, claimed_by="", claimed_until=None)
-    if SocialPost.objects.filter(release=release).exclude(network_id="").exists():
+    if _maybe_up(SocialPost.objects.filter(release=release)).exists():
         release_id = release.pk
         transaction.on_commit(lambda: take_down_posts.enqueue(release_id))
 
 
+def _maybe_up(posts):
+    """Posts the network took, or may have: a try whose answer never came."""
+    return posts.filter(Q(deleted_at__isnull=True)).filter(
+        ~Q(network_id="") | Q(delivery__tried_at__isnull=False)
+    )
+
+
 @task()
-def take_down_posts(release_id):
-    """Delete a withdrawn release's posts from the networks that allow it, and record it."""
-    posts = SocialPost.objects.filter(release_id=release_id, deleted_at__isnull=True)
-    for post in posts.exclude(network_id="").select_related("account"):
-        take_down(post)
+def take_down_posts(release_id, attempt=1):
+    """Delete a withdrawn release's posts from the networks, and record it. A network that
+    asks to be asked later (429, 5xx, unreachable) is asked again with back-off; a release
+    public again by then keeps its posts."""
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None or release.is_live:
+        return
+    posts = _maybe_up(SocialPost.objects.filter(release=release)).select_related(
+        "account", "release__lead_image"
+    )
+    later = [post for post in posts if not take_down(post)]
+    if later and attempt < TAKE_DOWN_TRIES:
+        delay = min(settings.SOCIAL_RETRY_SECONDS * 2 ** (attempt - 1),
+                    settings.SOCIAL_RETRY_MAX_SECONDS)  # fmt: skip
+        when = timezone.now() + timedelta(seconds=delay)
+        take_down_posts.using(run_after=when).enqueue(release_id, attempt + 1)
 
 
 def take_down(post):
+    """Delete one post from its network and record it, or why not. False when the network
+    asked to be asked later."""
     if not post.account.network_rules.can_delete:
         SocialPost.objects.filter(pk=post.pk).update(
             delete_error=f"{post.account.get_network_display()} does not let posts be deleted."
         )
-        return
+        return True
+    posted_id = post.network_id
     try:
         with post.account.connect() as connection:
-            connection.delete(post.network_id)
+            if not posted_id:  # a try whose answer never came: did it get through?
+                found = connection.find(message(post, with_image=False))
+                if found is None:
+                    return True
+                posted_id = found.id
+            connection.delete(posted_id)
     except Refused as refused:
         SocialPost.objects.filter(pk=post.pk).update(delete_error=refused.reason)
         logger.warning("social post %s not deleted: %s", post.pk, refused.reason)
-    else:
-        SocialPost.objects.filter(pk=post.pk).update(deleted_at=timezone.now(), delete_error="")
+        return refused.permanent
+    SocialPost.objects.filter(pk=post.pk).update(
+        network_id=posted_id, deleted_at=timezone.now(), delete_error=""
+    )
     invalidation.record({release_key(post.release_id)})
+    return True
 
 
 def links(release):

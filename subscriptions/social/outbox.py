@@ -8,23 +8,22 @@ A 429 waits out the network's reset time, a 5xx or a network error is tried agai
 back-off; a permanent refusal (a revoked token, a duplicate, a post the network will not take)
 stops that post, and the desk and the release's page say why."""
 
+import logging
+
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import IntegerField, Value
 from django.utils import timezone
 
-from articles.addresses import site_url
 from articles.models import Release
 from articles.pagecache import invalidation
 from articles.pagecache.keys import release_key
-from articles.photos.renditions import rendition_name, rendition_widths, share_crops, standard_width
 from subscriptions.sending.delivery import Refusal, Unwanted
 from subscriptions.social.lifecycle import take_down
+from subscriptions.social.messages import message, public_address
 from subscriptions.social.models import SocialAccount, SocialDelivery, SocialPost
-from subscriptions.social.networks import Post, Refused
+from subscriptions.social.networks import Refused
 
-IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
-               "webp": "image/webp", "gif": "image/gif"}  # fmt: skip
+logger = logging.getLogger(__name__)
 
 
 class SocialOutbox:
@@ -57,9 +56,7 @@ class SocialOutbox:
 
     @staticmethod
     def wanted(release_ids, now):
-        return set(
-            Release.objects.live(now).filter(pk__in=release_ids).values_list("pk", flat=True)
-        )
+        return set(live(release_ids, now))
 
     @staticmethod
     def refused_for_good(account_id, gave_up, now):
@@ -72,7 +69,7 @@ class SocialOutbox:
             "post__account", "post__release__lead_image"
         ).get(pk=row.pk)
         post = delivery.post
-        if not post.release.is_live:
+        if not live([post.release_id]):
             raise Unwanted  # withdrawn since the claim: the row is cancelled
         try:
             outgoing = message(post)
@@ -86,42 +83,21 @@ class SocialOutbox:
             return Refusal(refused.permanent, refused.reason, retry_after=refused.retry_after)
         except OSError as error:  # the photo's file, or a socket the client let through
             return Refusal(False, f"{type(error).__name__}: {error}"[:300])
-        now = timezone.now()
-        SocialPost.objects.filter(pk=post.pk).update(network_id=posted.id, url=posted.url)
-        SocialAccount.objects.filter(pk=post.account_id).update(last_used_at=now)
+        SocialPost.objects.filter(pk=post.pk).update(
+            network_id=posted.id, url=public_address(posted.url)
+        )
+        SocialAccount.objects.filter(pk=post.account_id).update(last_used_at=timezone.now())
         invalidation.record({release_key(post.release_id)})  # its page links to the post
-        if not Release.objects.live().filter(pk=post.release_id).exists():
+        if not live([post.release_id]):
             # Withdrawn while the network was answering: take the post down at once.
-            take_down(SocialPost.objects.get(pk=post.pk))
+            try:
+                take_down(SocialPost.objects.select_related("account").get(pk=post.pk))
+            except Exception:  # noqa: BLE001 (the post went; the withdrawal's task tries again)
+                logger.exception("social post %s not taken down after a late withdrawal", post.pk)
         return None
 
 
-def message(post):
-    """The Post the network is sent: the Publisher's words, then the release's address, and
-    the lead photo with its alt text when the post takes it."""
-    release = post.release
-    link = site_url(release.get_absolute_url())
-    image, image_type, alt = None, "", ""
-    if post.with_photo and release.lead_image is not None:
-        image, image_type = photo_bytes(release.lead_image)
-        alt = release.lead_image.alt
-    return Post(post.key, with_link(post.text, link), link, image, image_type, alt)
-
-
-def with_link(text, link):
-    return f"{text.strip()} {link}"
-
-
-def photo_bytes(image):
-    """The photo as the share crops cut it (16:9, at most 1200 px: what link cards show), or
-    its standard rendition; never the original upload."""
-    (width, height), _box = share_crops(image.width, image.height)[-1]
-    names = [
-        rendition_name(image.key, width, image.extension, height),
-        rendition_name(image.key, standard_width(rendition_widths(image.width)), image.extension),
-    ]
-    for name in names:
-        if default_storage.exists(name):
-            with default_storage.open(name) as file:
-                return file.read(), IMAGE_TYPES.get(image.extension.lower(), "image/jpeg")
-    raise FileNotFoundError(f"no rendition of photo {image.key}")
+def live(release_ids, now=None):
+    """Those of `release_ids` whose release is live now: asked when a post is claimed, just
+    before the network is, and just after."""
+    return Release.objects.live(now).filter(pk__in=release_ids).values_list("pk", flat=True)

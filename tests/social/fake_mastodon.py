@@ -2,7 +2,9 @@
 status codes and error bodies (422 over 500 characters, 401 for a revoked token, 404 for a
 missing status) and its Idempotency-Key (a repeated key answers the status it already made)."""
 
+import html
 import itertools
+import re
 from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qs
@@ -11,6 +13,7 @@ from subscriptions.social.networks.counting import mastodon_length
 from tests.social.fakes import Answer, FakeAPI
 
 TOKEN = "token-of-the-press-account"
+LINK = re.compile(r"(https?://\S+)")
 
 
 class FakeMastodon(FakeAPI):
@@ -23,6 +26,7 @@ class FakeMastodon(FakeAPI):
         self.route("POST", r"/api/v2/media", self.upload)
         self.route("POST", r"/api/v1/statuses", self.create)
         self.route("DELETE", r"/api/v1/statuses/(\d+)", self.destroy)
+        self.route("GET", r"/api/v1/accounts/(\w+)/statuses", self.account_statuses)
 
     def refusal(self, request):
         if request.headers.get("authorization") != f"Bearer {TOKEN}":
@@ -76,8 +80,17 @@ class FakeMastodon(FakeAPI):
 
     def public(self, status_id):
         url = f"{self.url}/@{self.username}/{status_id}"
-        text = self.statuses[status_id]["text"]
-        return {"id": status_id, "url": url, "uri": url, "content": text}
+        text = html.escape(self.statuses[status_id]["text"])
+        content = "<p>" + LINK.sub(r'<a href="\1">\1</a>', text) + "</p>"  # as Mastodon writes it
+        return {"id": status_id, "url": url, "uri": url, "content": content}
+
+    def account_statuses(self, request, match):
+        """The account's statuses, newest first, as HTML (links made anchors)."""
+        if refusal := self.refusal(request):
+            return refusal
+        limit = int(request.query.get("limit", 20))
+        newest = sorted(self.statuses, key=int, reverse=True)[:limit]
+        return Answer(200, [self.public(status_id) for status_id in newest])
 
     def destroy(self, request, match):
         if refusal := self.refusal(request):

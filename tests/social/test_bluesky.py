@@ -196,7 +196,7 @@ def test_bluesky_offers_no_test_post():
     [
         ({"handle": HANDLE, "app_password": ""}, "https://bsky.social", "app password is missing"),
         ({"app_password": APP_PASSWORD}, "https://bsky.social", "handle or the app password"),
-        (CREDENTIALS, "bsky.social", "not a PDS address"),
+        (CREDENTIALS, "bsky.social", "is no http"),
     ],
 )
 def test_bad_input_is_a_clear_refusal(credentials, base_url, message):

@@ -135,13 +135,21 @@ def test_a_forbidden_action_is_permanent(fake, connection):
 
 def test_a_resend_after_a_crash_returns_the_first_status(fake, connection):
     first = connection.publish(post(image=b"png", image_type="image/png", alt="Quay"))
-    assert connection.find(post()) is None  # Mastodon cannot be asked by key
     again = NETWORK.connect({"access_token": TOKEN}, fake.url)
     assert again.publish(post(image=b"png", image_type="image/png", alt="Quay")) == first
     again.close()
     assert list(fake.statuses) == [first.id]
     keys = {r.headers.get("idempotency-key") for r in fake.requests if r.path.endswith("statuses")}
     assert keys == {"release-7-mastodon"}
+
+
+def test_find_reads_the_accounts_recent_statuses_for_the_releases_address(fake, connection):
+    assert connection.find(post()) is None, "nothing posted yet"
+    connection.publish(post(key="release-8-mastodon", text="Other https://press.example.org/x/"))
+    assert connection.find(post()) is None, "another release's post is not this one"
+    first = connection.publish(post())
+    fake.by_key.clear()  # the instance has forgotten the Idempotency-Key (after an hour)
+    assert connection.find(post()) == first
 
 
 def test_different_keys_post_twice(fake, connection):
@@ -187,7 +195,7 @@ def test_test_post_is_a_direct_status_to_the_account_itself(fake, connection):
 
 @pytest.mark.parametrize("base_url", ["mastodon.social", "ftp://mastodon.social", "https://"])
 def test_a_bad_instance_address_is_a_clear_refusal(base_url):
-    with pytest.raises(Refused, match="not an instance's address"):
+    with pytest.raises(Refused, match=r"is no http\(s\) address"):
         NETWORK.connect({"access_token": TOKEN}, base_url)
 
 

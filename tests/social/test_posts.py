@@ -53,7 +53,7 @@ def publish_now(release, publisher, capture):
 def test_an_administrator_connects_an_account_and_the_token_is_never_shown_again(
     clients, mastodon, account
 ):
-    assert account.handle == "@press@127.0.0.1" or account.handle.startswith("@press")
+    assert account.handle == "@press@127.0.0.1"
     assert TOKEN not in account.credentials_encrypted, "encrypted at rest"
     assert account.credentials() == {"access_token": TOKEN}
     page = clients[ADMINISTRATOR].get(f"{ACCOUNTS}{account.pk}/change/")
@@ -187,7 +187,7 @@ def test_withdrawing_before_the_worker_runs_cancels_the_post(
     assert not mastodon.statuses
     assert SocialDelivery.objects.get().status == "cancelled"
     panel = clients[PUBLISHER].get(change_url(release)).text
-    assert "Cancelled: the release was withdrawn before it went." in panel
+    assert "Cancelled: the release was no longer live" in panel
 
 
 def test_withdrawing_after_sending_deletes_the_post_and_records_it(
@@ -302,6 +302,7 @@ def test_a_worker_that_died_after_the_network_took_the_post_does_not_post_twice(
         deliver()
     monkeypatch.undo()
     assert len(mastodon.statuses) == 1 and not Post.objects.get().url
+    mastodon.by_key.clear()  # and the instance has forgotten the Idempotency-Key by now
     SocialDelivery.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
     deliver()
     assert len(mastodon.statuses) == 1, "the second try found the first post"

@@ -15,6 +15,7 @@ import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 
 class Post(NamedTuple):
@@ -64,6 +65,15 @@ class Network:
     def length(self, text):
         """The text's length as this network counts it against `limit`."""
         raise NotImplementedError
+
+    def server(self, base_url):
+        """The account's server address without a trailing slash (the network's own when
+        empty), or Refused when it is no http(s) address."""
+        base_url = (base_url or self.default_base_url or "").strip().rstrip("/")
+        split = urlsplit(base_url)
+        if split.scheme not in ("http", "https") or not split.hostname:
+            raise Refused(f"{base_url!r} is no http(s) address for {self.label}", permanent=True)
+        return base_url
 
     def connect(self, credentials, base_url):
         """A Connection for these decrypted credentials (a dict keyed by Credential.name)."""

@@ -9,7 +9,6 @@ import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import httpx
 from atproto_client import Client, models
@@ -180,10 +179,7 @@ class BlueskyNetwork(Network):
         return graphemes(text)
 
     def connect(self, credentials, base_url):
-        base_url = (base_url or self.default_base_url).strip().rstrip("/")
-        split = urlsplit(base_url)
-        if split.scheme not in ("http", "https") or not split.hostname:
-            raise Refused(f"{base_url!r} is not a PDS address (https://…)", permanent=True)
+        base_url = self.server(base_url)
         handle = (credentials.get("handle") or "").strip().lstrip("@")
         password = (credentials.get("app_password") or "").strip()
         if not handle or not password:

@@ -17,7 +17,9 @@ from subscriptions.social.networks import Connection, Credential, Network, Poste
 
 GRAPH_VERSION = "v21.0"
 RECENT = 10  # how many of the Page's latest posts find() reads
-RATE_LIMITED = {4, 17, 32, 613}  # app, user, page and call-rate limits
+# App, user, page and call-rate limits; a Page's own limit (80001); blocked for a while (368);
+# an application over its limit (341).
+RATE_LIMITED = {4, 17, 32, 613, 80001, 368, 341}
 UNAVAILABLE = {1, 2}  # "unknown error", "service temporarily unavailable"
 DUPLICATE = 506
 MISSING = 100  # with subcode 33: the object does not exist (or cannot be loaded)
@@ -121,10 +123,7 @@ class FacebookConnection(Connection):
                           permanent=True)  # fmt: skip
         if not credentials.get("page_access_token"):
             raise Refused("Facebook needs the Page access token", permanent=True)
-        split = urlsplit(base_url or "")
-        if split.scheme not in ("http", "https") or not split.hostname:
-            raise Refused(f"{base_url!r} is no http(s) address for the Graph API", permanent=True)
-        self.base = f"{base_url.rstrip('/')}/{GRAPH_VERSION}"
+        self.base = f"{NETWORK.server(base_url)}/{GRAPH_VERSION}"
         self.page_id = page_id
         self.token = credentials["page_access_token"]
         self.session = requests.Session()
@@ -230,7 +229,9 @@ class FacebookConnection(Connection):
         error = _error(response)
         if response.status_code == 404 or (
             error.get("code") == MISSING
-            and (error.get("error_subcode") == 33 or "does not exist" in error.get("message", ""))
+            and (
+                error.get("error_subcode") == 33 or "does not exist" in (error.get("message") or "")
+            )
         ):
             return  # already gone
         if not 200 <= response.status_code < 300:

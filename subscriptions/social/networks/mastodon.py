@@ -1,9 +1,10 @@
 """Mastodon, through Mastodon.py: one instance's API with an access token.
 
-A resend after a crash is made safe by the Idempotency-Key header (our post key): the instance
-answers a repeated key with the status it already made, for as long as it remembers the key
-(an hour on stock Mastodon). `find()` cannot ask for a status by our key, so it returns None and
-the resend relies on that header."""
+A resend after a crash is made safe twice over. `find()` reads the account's recent statuses for
+one carrying the release's address (an account posts once per release, so the address names
+the post), and the Idempotency-Key header (our post key) makes the instance answer a repeated
+key with the status it already made, for as long as it remembers the key (an hour on stock
+Mastodon)."""
 
 import io
 import time
@@ -37,6 +38,8 @@ def refused(error, api=None):
     if isinstance(error, MastodonServerError | MastodonNetworkError):
         return Refused(f"Mastodon is unreachable or failing: {describe(error)}", permanent=False)
     if isinstance(error, MastodonAPIError):
+        if len(error.args) < 4:  # no status: an answer Mastodon.py could not read (not JSON)
+            return Refused(f"Mastodon answered unreadably: {error}", permanent=False)
         return Refused(f"Mastodon refused: {describe(error)}", permanent=True)
     return Refused(f"Mastodon: {error}", permanent=True)
 
@@ -47,6 +50,13 @@ def describe(error):
     if len(args) >= 4:
         return f"{args[1]} {args[3] or args[2]}"
     return str(error)
+
+
+def posted(status):
+    address = status.get("url") or status.get("uri")
+    if not status.get("id") or not address:
+        raise Refused("Mastodon took the post but named no id or address", permanent=False)
+    return Posted(str(status["id"]), address)
 
 
 class MastodonConnection(Connection):
@@ -81,10 +91,18 @@ class MastodonConnection(Connection):
             self.verify()
         # A direct status that mentions only its author is seen by no one else.
         status = self.call("status_post", f"@{self.username} {text}", visibility="direct")
-        return Posted(str(status["id"]), status["url"] or status["uri"])
+        return posted(status)
 
     def find(self, post):
-        return None  # the Idempotency-Key on publish makes the resend safe instead
+        if not post.link:
+            return None
+        account = self.call("account_verify_credentials")
+        self.username = account["username"]
+        recent = self.call("account_statuses", account["id"], limit=20, exclude_replies=True)
+        for status in recent:
+            if post.link in (status.get("content") or ""):
+                return posted(status)
+        return None
 
     def publish(self, post):
         media_ids = None
@@ -95,6 +113,10 @@ class MastodonConnection(Connection):
                 mime_type=post.image_type or "image/jpeg",
                 description=post.alt or None,
             )
+            if not media.get("url"):
+                # Still processing (a 202): a status naming it now would be refused. Mastodon.py's
+                # own wait asks the instance its version first; the engine's retry waits instead.
+                raise Refused("Mastodon is still processing the photo", permanent=False)
             media_ids = [media["id"]]
         status = self.call(
             "status_post",
@@ -103,7 +125,7 @@ class MastodonConnection(Connection):
             visibility="public",
             idempotency_key=post.key,
         )
-        return Posted(str(status["id"]), status["url"] or status["uri"])
+        return posted(status)
 
     def delete(self, posted_id):
         try:
@@ -120,10 +142,7 @@ class MastodonNetwork(Network):
         return mastodon_length(text)
 
     def connect(self, credentials, base_url):
-        base_url = (base_url or self.default_base_url).strip().rstrip("/")
-        split = urlsplit(base_url)
-        if split.scheme not in ("http", "https") or not split.hostname:
-            raise Refused(f"{base_url!r} is not an instance's address (https://…)", permanent=True)
+        base_url = self.server(base_url)
         token = (credentials.get("access_token") or "").strip()
         if not token:
             raise Refused("The access token is missing", permanent=True)

@@ -56,13 +56,6 @@ NETWORK = XNetwork(
 )
 
 
-def _base(base_url):
-    split = urlsplit(base_url or "")
-    if split.scheme not in ("http", "https") or not split.hostname:
-        raise Refused(f"{base_url!r} is no http(s) address for X's API", permanent=True)
-    return base_url.rstrip("/")
-
-
 def _reason(response):
     """X's words for a refusal: a problem's detail (API v2) or the first error's message."""
     try:
@@ -134,7 +127,7 @@ class XConnection(Connection):
         missing = [name for name in names if not (credentials or {}).get(name)]
         if missing:
             raise Refused(f"X needs {', '.join(missing)}", permanent=True)
-        self.base = _base(base_url)
+        self.base = NETWORK.server(base_url)
         self.session = requests.Session()
         self.session.auth = OAuth1(
             credentials["api_key"],
