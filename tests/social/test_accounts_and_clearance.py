@@ -17,7 +17,7 @@ from articles.states import State, Status
 from subscriptions.models import SocialAccount, SocialDelivery, SocialPost
 from subscriptions.social.networks.mastodon import MastodonConnection
 from tests.editorial.release_form import change_url
-from tests.social.conftest import ACCOUNTS
+from tests.social.conftest import ACCOUNTS, Died, die_when_recording
 from tests.social.fake_bluesky import APP_PASSWORD, HANDLE, FakeBluesky
 from tests.social.fake_mastodon import TOKEN
 from tests.social.test_posts import publish_now, social_form
@@ -82,14 +82,12 @@ def test_keys_rotate_over_the_accounts_credentials_too(settings, account):
 
 
 def test_unreadable_credentials_refuse_the_post_for_good_and_say_why(
-    settings, account, make_release, publisher, deliver, django_capture_on_commit_callbacks
+    goes_live, settings, account, deliver
 ):
     from cryptography.fernet import Fernet
 
     settings.CHANNEL_SECRET_KEYS = [Fernet.generate_key().decode()]  # the old key dropped
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    goes_live(account)
     deliver()
     delivery = SocialDelivery.objects.get()
     assert delivery.status == "undeliverable" and "enter them again" in delivery.last_error
@@ -126,17 +124,13 @@ def test_a_post_added_to_a_live_release_goes_at_once(
 
 
 def test_a_release_withdrawn_while_the_network_answers_has_its_post_taken_down(
+    goes_live,
     account,
     mastodon,
-    make_release,
-    publisher,
     deliver,
-    django_capture_on_commit_callbacks,
     monkeypatch,
 ):
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    release = goes_live(account)
     publish = MastodonConnection.publish
 
     def withdrawn_meanwhile(connection, post):
@@ -159,12 +153,10 @@ def bluesky(settings):
 
 
 def test_bluesky_after_a_crash_asks_for_its_record_key_before_posting_again(
+    goes_live,
     clients,
     bluesky,
-    make_release,
-    publisher,
     deliver,
-    django_capture_on_commit_callbacks,
     monkeypatch,
 ):
     response = clients[ADMINISTRATOR].post(f"{ACCOUNTS}add/", {
@@ -174,21 +166,9 @@ def test_bluesky_after_a_crash_asks_for_its_record_key_before_posting_again(
     assert response.status_code == 302, response.content[:2000]
     account = SocialAccount.objects.get()
     assert json.loads(json.dumps(account.credentials()))["handle"] == HANDLE
-    release = make_release(status=Status.DRAFT, publish_at=None, title="Harbor reopens")
-    SocialPost.objects.create(release=release, account=account, text="Harbor reopens")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    goes_live(account, text="Harbor reopens", title="Harbor reopens")
 
-    class Died(BaseException):
-        pass
-
-    original = SocialPost.objects.filter
-
-    def die_on_recording(*args, **kwargs):
-        if "pk" in kwargs and bluesky.records:
-            raise Died
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(SocialPost.objects, "filter", die_on_recording)
+    die_when_recording(monkeypatch, lambda: bluesky.records)
     with pytest.raises(Died):
         deliver()
     monkeypatch.undo()

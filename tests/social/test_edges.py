@@ -16,25 +16,17 @@ from subscriptions.social.messages import public_address
 from tests.editorial.release_form import change_url
 from tests.social.conftest import ACCOUNTS
 from tests.social.fakes import Answer
-from tests.social.test_posts import publish_now, social_form
+from tests.social.test_posts import social_form
 
 pytestmark = pytest.mark.django_db
 
 
-def sent_post(account, make_release, publisher, deliver, capture, text="Going out"):
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    post = SocialPost.objects.create(release=release, account=account, text=text)
-    publish_now(release, publisher, capture)
-    deliver()
-    return release, post
-
-
 def test_a_post_that_went_cannot_be_deleted_from_the_panel(
-    clients, account, mastodon, make_release, publisher, deliver,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
-    release, post = sent_post(account, make_release, publisher, deliver,
-                              django_capture_on_commit_callbacks)  # fmt: skip
+    goes_live, clients, account, mastodon, deliver
+):
+    release = goes_live(account)
+    deliver()
+    post = SocialPost.objects.get()
     _page, data = social_form(clients[PUBLISHER], release)
     data["social_posts-0-DELETE"] = "on"  # as a hand-made request would send it
     assert clients[PUBLISHER].post(change_url(release), data).status_code == 302
@@ -98,7 +90,7 @@ def test_a_reviewer_reads_the_posts_they_clear(clients, people, account, make_re
 
 
 def test_a_withdrawal_after_a_try_whose_answer_never_came_finds_the_post_and_deletes_it(
-    account, mastodon, make_release, publisher, deliver, django_capture_on_commit_callbacks,
+    goes_live, account, mastodon, publisher, deliver, django_capture_on_commit_callbacks,
     monkeypatch,
 ):  # fmt: skip
     from subscriptions.social.networks.mastodon import MastodonConnection
@@ -110,8 +102,8 @@ def test_a_withdrawal_after_a_try_whose_answer_never_came_finds_the_post_and_del
         raise OSError("timed out")  # the network took it; its answer never arrived
 
     monkeypatch.setattr(MastodonConnection, "publish", answer_lost)
-    release, post = sent_post(account, make_release, publisher, deliver,
-                              django_capture_on_commit_callbacks)  # fmt: skip
+    release = goes_live(account)
+    deliver()
     monkeypatch.undo()
     assert len(mastodon.statuses) == 1 and not SocialPost.objects.get().network_id
     with django_capture_on_commit_callbacks(execute=True):
@@ -122,10 +114,11 @@ def test_a_withdrawal_after_a_try_whose_answer_never_came_finds_the_post_and_del
 
 
 def test_a_take_down_the_network_puts_off_is_asked_again_later(
-    account, mastodon, make_release, publisher, deliver, django_capture_on_commit_callbacks
+    goes_live, account, mastodon, publisher, deliver, django_capture_on_commit_callbacks
 ):
-    release, post = sent_post(account, make_release, publisher, deliver,
-                              django_capture_on_commit_callbacks)  # fmt: skip
+    release = goes_live(account)
+    deliver()
+    post = SocialPost.objects.get()
     mastodon.fail_next(r"/api/v1/statuses/\d+", Answer(503, {"error": "Try later"}))
     with django_capture_on_commit_callbacks(execute=True):
         take_step(release, "withdraw", publisher)

@@ -17,7 +17,7 @@ from articles.states import Status
 from subscriptions.models import SocialAccount, SocialDelivery, SocialPost
 from tests.editorial.release_form import change_url, form_data
 from tests.editorial.test_desk import panels
-from tests.social.conftest import ACCOUNTS, connect
+from tests.social.conftest import ACCOUNTS, Died, connect, die_when_recording
 from tests.social.fake_mastodon import TOKEN
 from tests.support import cleared
 
@@ -170,17 +170,15 @@ def test_a_scheduled_release_posts_nothing_until_its_minute(
 
 
 def test_withdrawing_before_the_worker_runs_cancels_the_post(
+    goes_live,
     clients,
     account,
     mastodon,
-    make_release,
     publisher,
     deliver,
     django_capture_on_commit_callbacks,
 ):
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    release = goes_live(account)
     with django_capture_on_commit_callbacks(execute=True):
         take_step(release, "withdraw", publisher)
     deliver()
@@ -191,17 +189,15 @@ def test_withdrawing_before_the_worker_runs_cancels_the_post(
 
 
 def test_withdrawing_after_sending_deletes_the_post_and_records_it(
+    goes_live,
     clients,
     account,
     mastodon,
-    make_release,
     publisher,
     deliver,
     django_capture_on_commit_callbacks,
 ):
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    release = goes_live(account)
     deliver()
     assert len(mastodon.statuses) == 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,13 +211,11 @@ def test_withdrawing_after_sending_deletes_the_post_and_records_it(
 
 
 def test_a_correction_does_not_post_again(
-    account, mastodon, make_release, publisher, deliver, django_capture_on_commit_callbacks
+    goes_live, account, mastodon, publisher, deliver, django_capture_on_commit_callbacks
 ):
     from articles.editorial.workflow import add_correction
 
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    release = goes_live(account)
     deliver()
     with django_capture_on_commit_callbacks(execute=True):
         add_correction(release, publisher, "The ship's name was misspelled.")
@@ -230,17 +224,13 @@ def test_a_correction_does_not_post_again(
     assert len(mastodon.statuses) == 1 and len(posted) == 1
 
 
-def test_a_rate_limit_waits_for_the_networks_reset_time(
-    account, mastodon, make_release, publisher, deliver, django_capture_on_commit_callbacks
-):
+def test_a_rate_limit_waits_for_the_networks_reset_time(goes_live, account, mastodon, deliver):
     from tests.social.fakes import Answer
 
     reset = timezone.now() + timedelta(minutes=15)
     mastodon.fail_next(r"/api/v1/statuses", Answer(429, {"error": "Too many requests"},
                        {"X-RateLimit-Reset": reset.isoformat()}))  # fmt: skip
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    goes_live(account)
     deliver()
     delivery = SocialDelivery.objects.get()
     assert delivery.status == "queued" and delivery.attempts == 1
@@ -251,18 +241,14 @@ def test_a_rate_limit_waits_for_the_networks_reset_time(
 
 
 def test_a_revoked_token_stops_the_post_and_the_desk_says_why(
+    goes_live,
     clients,
     account,
     mastodon,
-    make_release,
-    publisher,
     deliver,
-    django_capture_on_commit_callbacks,
 ):
     mastodon.revoked = True
-    release = make_release(status=Status.DRAFT, publish_at=None, title="Navy names a ship")
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    release = goes_live(account, title="Navy names a ship")
     deliver()
     delivery = SocialDelivery.objects.get()
     assert delivery.status == "undeliverable" and "revoked" in delivery.last_error
@@ -273,31 +259,17 @@ def test_a_revoked_token_stops_the_post_and_the_desk_says_why(
 
 
 def test_a_worker_that_died_after_the_network_took_the_post_does_not_post_twice(
+    goes_live,
     account,
     mastodon,
-    make_release,
-    publisher,
     deliver,
-    django_capture_on_commit_callbacks,
     monkeypatch,
 ):
     from subscriptions.social.models import SocialPost as Post
 
-    release = make_release(status=Status.DRAFT, publish_at=None)
-    SocialPost.objects.create(release=release, account=account, text="Going out")
-    publish_now(release, publisher, django_capture_on_commit_callbacks)
+    goes_live(account)
 
-    class Died(BaseException):  # what a SIGKILL looks like from here: nothing more runs
-        pass
-
-    original = Post.objects.filter
-
-    def die_on_recording(*args, **kwargs):
-        if "pk" in kwargs and mastodon.statuses:
-            raise Died
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(Post.objects, "filter", die_on_recording)
+    die_when_recording(monkeypatch, lambda: mastodon.statuses)
     with pytest.raises(Died):
         deliver()
     monkeypatch.undo()
