@@ -26,6 +26,7 @@ bytes: a hit then costs no round trip, and is checked for currency exactly as a 
 import datetime
 import gzip
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -48,9 +49,9 @@ from articles.pagecache.keys import SITE, cdn_key
 
 logger = logging.getLogger(__name__)
 
-# The change number a request works under, read once when it starts, so every fragment on one
-# page agrees and the change log is asked at most once per request.
-_request_seq = ContextVar("pressoffice_change_seq", default=None)
+# The reading of the change log a request works under, made once when it starts, so every
+# fragment on one page agrees and the change log is asked at most once per request.
+_request_reading = ContextVar("pressoffice_change_reading", default=None)
 # This process's own decoded copies of fragments: unpickling model instances from the cache on
 # every request would spend again much of what caching them saves (bench/results/ has the
 # pages' times).
@@ -113,8 +114,8 @@ def _pages():
 
 def change_seq():
     """The change number the current request works under (read now, outside a request)."""
-    seq = _request_seq.get()
-    return freshness.refresh() if seq is None else seq
+    reading = _request_reading.get()
+    return freshness.refresh() if reading is None else reading.seq
 
 
 class Entry(NamedTuple):
@@ -243,6 +244,24 @@ def _local_copies():
     return None if pages is None or isinstance(pages, LocMemCache) else _local_pages
 
 
+def proxy_last_second(reading, valid_until):
+    """The last whole second (Unix time) the micro-cache in front of this server may serve a
+    page made under `reading`, or None when it may not keep it at all.
+
+    nginx keeps an entry while its clock's whole second is at most the one given after
+    `X-Accel-Expires: @` (it counts in whole seconds), so the entry is gone when that second
+    ends. It must be gone by the time this process reads the change log again (the reading's
+    window ends) and by the next publish or expiry minute, whichever comes first: then a reader
+    behind the proxy sees a change as soon as a reader of this process would, and the freshness
+    bound stays one window. A page whose window already ended (a slow render) is not kept. The
+    redirects of old addresses are never kept, so each hit reaches the count the redirects'
+    admin shows (articles/public/moved.py)."""
+    if reading is None or reading.window is None:
+        return None
+    last = math.floor(min(reading.fresh_until, valid_until)) - 1
+    return last if last >= math.floor(time.time()) else None
+
+
 # Stored answers: pages, and the permanent redirects of old addresses and corrected dates.
 CACHED_STATUSES = {200, 301}
 # The parameters of an address no view answers: all of them (see the module docstring).
@@ -261,14 +280,14 @@ class PublicPageCacheMiddleware:
         params = self._public_page_params(request)
         if params is None:
             return self.get_response(request)
-        token = _request_seq.set(freshness.refresh())
+        token = _request_reading.set(freshness.read())
         try:
             if not settings.PAGE_CACHE_ENABLED or request.method not in {"GET", "HEAD"}:
                 return self.get_response(request)
             with freshness.collecting() as keys:
                 return self._respond(request, self._key(request, params), keys)
         finally:
-            _request_seq.reset(token)
+            _request_reading.reset(token)
 
     def _public_page_params(self, request):
         """The query parameters a public page reads, WHOLE_QUERY for an address no view
@@ -353,7 +372,7 @@ class PublicPageCacheMiddleware:
             "body": response.content,
             "gzip": compressed,
         }
-        entry = Entry(_request_seq.get(), frozenset(keys), now, stored)
+        entry = Entry(_request_reading.get().seq, frozenset(keys), now, stored)
         _safe(lambda: _pages().set(key, entry, timeout=_ttl(now)))
         if local := _local_copies():
             local.put(key, entry)
@@ -384,7 +403,13 @@ class PublicPageCacheMiddleware:
 
     def _public_headers(self, response, keys, now):
         """Shared caches (a CDN, a proxy) may keep the page briefly, never past the next minute,
-        and may purge it by the same keys (README, "Speed, caching and the benchmark")."""
-        seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(freshness.valid_until(now)))
+        and may purge it by the same keys (README, "Speed, caching and the benchmark"). The
+        proxy in front of this server may keep it as long as this process would."""
+        until = freshness.valid_until(now)
+        seconds = min(settings.PUBLIC_MAX_AGE, _seconds_until(until))
         patch_cache_control(response, public=True, max_age=seconds)
         response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {SITE, *keys})))
+        if response.status_code == 200:
+            last_second = proxy_last_second(_request_reading.get(), until.timestamp())
+            if last_second is not None:
+                response["X-Accel-Expires"] = f"@{last_second}"

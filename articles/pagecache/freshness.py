@@ -10,18 +10,23 @@ Two things can make an entry stale:
   minutes come from the releases themselves, re-read after any change, so moving a scheduled
   release's minute moves the bound of every entry without emptying any.
 
-Each process reads the log at most once per PAGE_CACHE_RECHECK_SECONDS (one query for the
+Each process reads the log once per window of PAGE_CACHE_RECHECK_SECONDS (one query for the
 counter, one more only when it moved), so a change reaches every server within that time; the
-process that made the change learns it on commit. trim_change_log deletes the rows no entry can
-still need (`manage.py trim_change_log`, hourly).
+process that made the change learns it on commit. The windows are the wall clock's (whole seconds
+by default), not counted from each process's last read: a page made in a window reflects every
+change committed before the window began, so it may be kept, by this process or by the proxy in
+front of it, until the window ends (`Reading.fresh_until`), and no longer. trim_change_log deletes
+the rows no entry can still need (`manage.py trim_change_log`, hourly).
 """
 
 import bisect
+import math
 import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -38,13 +43,23 @@ LONGEST = timedelta(days=1)
 CHANGES_KEPT = 2 * LONGEST
 
 
+class Reading(NamedTuple):
+    """What a process knew of the change log after one read: the last change number, the
+    window the read was made in (None when every request reads), and the wall-clock time
+    (as time.time()) the window ends, when a page made from this reading stops being current
+    enough to serve: the next read is due then."""
+
+    seq: int
+    window: float | None
+    fresh_until: float
+
+
 class _Known:
     """What this process has read of the change log, and the clock's minutes around now."""
 
     def __init__(self):
-        self.seq = 0  # the last change number read
+        self.reading = Reading(0, None, float("-inf"))  # replaced whole, never edited
         self.changed = {}  # key -> number of the last change to it (the last LONGEST only)
-        self.checked = float("-inf")  # time.monotonic() of the last read
         self.moments = []  # publish and expiry minutes within LONGEST of `around`, sorted
         self.around = None
         self.lock = threading.Lock()
@@ -61,51 +76,70 @@ def forget():
 
 def recheck_soon():
     """This process just committed a change: read the log before answering the next request."""
-    _known.checked = float("-inf")
+    _known.reading = _known.reading._replace(window=None)
 
 
-def refresh(now=None):
-    """Bring this process up to date with the log, unless it read it less than the recheck
-    interval ago. Returns the number of the last change known."""
+def _window(wall):
+    """The wall clock's window of PAGE_CACHE_RECHECK_SECONDS `wall` falls in, and when it ends;
+    (None, wall) when every request reads the log."""
+    interval = settings.PAGE_CACHE_RECHECK_SECONDS
+    if interval <= 0:
+        return None, wall
+    window = math.floor(wall / interval)
+    return window, (window + 1) * interval
+
+
+def read(now=None):
+    """Bring this process up to date with the log, unless it read it already in this window.
+    Returns the Reading a request works under."""
     known = _known
-    if time.monotonic() - known.checked < settings.PAGE_CACHE_RECHECK_SECONDS:
-        return known.seq
+    window, ends = _window(time.time())
+    reading = known.reading
+    if window is not None and reading.window == window:
+        return reading
     with known.lock:
-        if time.monotonic() - known.checked < settings.PAGE_CACHE_RECHECK_SECONDS:
-            return known.seq
+        reading = known.reading
+        if window is not None and reading.window == window:
+            return reading
         now = now or timezone.now()
         try:
             latest = PublicChange.objects.latest_seq()
         except DatabaseError:
             # Nothing can change while the database is down: keep what is known, and let the
             # pages already cached answer (the outage middleware answers the rest).
-            known.checked = time.monotonic()
-            return known.seq
-        if latest < known.seq:  # the counter went back: a restored or emptied database
-            known.seq, known.changed = 0, {}
-        if latest != known.seq:
-            rows = PublicChange.objects.since(known.seq)
-            if known.seq == 0:  # older rows cannot concern any entry still kept
+            known.reading = Reading(reading.seq, window, ends)
+            return known.reading
+        seq = reading.seq
+        if latest < seq:  # the counter went back: a restored or emptied database
+            seq, known.changed = 0, {}
+        if latest != seq:
+            rows = PublicChange.objects.since(seq)
+            if seq == 0:  # older rows cannot concern any entry still kept
                 rows = rows.filter(at__gte=now - LONGEST)
-            for seq, key in rows:
-                known.changed[key] = seq
-            known.seq = max(latest, known.seq)
-            _prune(known, now)
+            for number, key in rows:
+                known.changed[key] = number
+            seq = max(latest, seq)
+            _prune(known, now, seq)
             known.around = None  # any change may have moved a minute
         if known.around is None or abs(now - known.around) > LONGEST / 24:
             known.moments = visibility.clock_moments(
                 Release.objects.all(), now - LONGEST, now + LONGEST
             )
             known.around = now
-        known.checked = time.monotonic()
-        return known.seq
+        known.reading = Reading(seq, window, ends)
+        return known.reading
 
 
-def _prune(known, now):
+def refresh(now=None):
+    """read(), for callers that need only the number of the last change known."""
+    return read(now).seq
+
+
+def _prune(known, now, seq):
     if len(known.changed) > 10_000:
         # A key changed before the oldest entry kept needs no number: treat it as unchanged.
         oldest = PublicChange.objects.filter(at__gte=now - LONGEST).order_by("seq").first()
-        floor = oldest.seq if oldest else known.seq
+        floor = oldest.seq if oldest else seq
         known.changed = {key: seq for key, seq in known.changed.items() if seq >= floor}
 
 

@@ -6,14 +6,14 @@ import datetime
 import pytest
 
 from articles.pagecache import freshness
-from tests.support import photo_bytes
+from tests.support import READ_ONCE, photo_bytes
 
 
 @pytest.fixture
 def change_log_read(settings):
-    """The change log was read a moment ago and is not read again for a minute, as on a busy
+    """The change log was read a moment ago and is not read again during the test, as on a busy
     server (where once a second is often enough): queries a test counts are the page's own."""
-    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    settings.PAGE_CACHE_RECHECK_SECONDS = READ_ONCE
     freshness.refresh()
 
 
