@@ -1,10 +1,12 @@
 """Real servers on loopback for tests that must stop, pause or break them: a Redis of the test's
-own, and gunicorn serving the project. Each listens on a free port and is gone after the test."""
+own, gunicorn serving the project, the shipped nginx site in front of it. Each listens on a free
+port and is gone after the test."""
 
 import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -108,6 +110,91 @@ class Gunicorn:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+class Nginx:
+    """The shipped nginx site (deploy/nginx/) on free loopback ports, every path it names moved
+    into `directory`, a self-signed certificate for "localhost", and `upstream` ("unix:<path>" or
+    "127.0.0.1:<port>") in place of gunicorn's socket. `https`, `http` are its ports; `tls` a
+    client context that trusts its certificate; `cache` the micro-cache's folder."""
+
+    DEPLOY = ROOT / "deploy" / "nginx"
+
+    def __init__(self, directory, upstream, static_root=None):
+        self.directory = Path(directory)
+        self.upstream = upstream
+        self.static_root = static_root or self.directory / "static"
+        self.https, self.http = free_port(), free_port()
+        self.cache = self.directory / "nginx-cache"
+        self.access_log = self.directory / "access.log"
+        self.process = None
+
+    def _site(self, cert, key):
+        """deploy/nginx/pressoffice.conf with this machine's ports and paths."""
+        replacements = {
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.https} ssl http2;",
+            "listen 80;": f"listen 127.0.0.1:{self.http};",
+            "listen [::]:443 ssl http2;": "",
+            "listen [::]:80;": "",
+            "news.example.gov": "localhost",
+            "/etc/letsencrypt/live/localhost/fullchain.pem": str(cert),
+            "/etc/letsencrypt/live/localhost/privkey.pem": str(key),
+            "unix:/run/pressoffice/gunicorn.sock": self.upstream,
+            "/srv/pressoffice/staticfiles/": f"{self.static_root}/",
+            "/etc/nginx/pressoffice-proxy.conf": str(self.DEPLOY / "pressoffice-proxy.conf"),
+            "/etc/nginx/pressoffice-cache.conf": str(self.DEPLOY / "pressoffice-cache.conf"),
+            "/var/cache/nginx/pressoffice": str(self.cache),
+            "/var/log/nginx/pressoffice.access.log": str(self.access_log),
+        }
+        site = (self.DEPLOY / "pressoffice.conf").read_text()
+        for shipped, here in replacements.items():
+            site = site.replace(shipped, here)
+        return site
+
+    def start(self):
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        base = self.directory
+        base.mkdir(parents=True, exist_ok=True)
+        cert, key = base / "cert.pem", base / "key.pem"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+             "-keyout", key, "-out", cert],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        (base / "site.conf").write_text(self._site(cert, key))
+        (base / "nginx.conf").write_text(f"""
+            daemon off;
+            worker_processes 1;
+            {"user root;" if os.geteuid() == 0 else ""}
+            pid {base}/nginx.pid;
+            error_log {base}/nginx-error.log;
+            events {{ worker_connections 256; }}
+            http {{
+                access_log off;
+                client_body_temp_path {base}/body; proxy_temp_path {base}/proxy;
+                fastcgi_temp_path {base}/fastcgi; uwsgi_temp_path {base}/uwsgi;
+                scgi_temp_path {base}/scgi;
+                include /etc/nginx/mime.types;
+                include {base}/site.conf;
+            }}
+        """)
+        self.process = subprocess.Popen(
+            [binary, "-p", str(base), "-c", str(base / "nginx.conf")],
+            stderr=open(base / "nginx.log", "wb"),  # noqa: SIM115
+        )
+        self.tls = ssl.create_default_context(cafile=str(cert))
+        wait_for_port(self.https)
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+
+    def cached_bodies(self):
+        """Every page the micro-cache holds, as the bytes of its files."""
+        return [path.read_bytes() for path in self.cache.rglob("*") if path.is_file()]
 
 
 def _free_port_with_grpc():
