@@ -13,7 +13,18 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.support import ROOT
+
+
+def require(tool, *where):
+    """Skip the test when `tool` is not installed (at any of `where`), or fail where everything
+    must be (CI sets PRESSOFFICE_REQUIRE_BROWSER=1 and installs it all)."""
+    if not shutil.which(tool) and not any(Path(path).exists() for path in where):
+        if os.environ.get("PRESSOFFICE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{tool} is required here (.ci/run installs it with apt-get)")
+        pytest.skip(f"{tool} is not installed")
 
 
 def free_port():

@@ -20,15 +20,20 @@ OFFICE_TZ = ZoneInfo("America/New_York")
 # A fixed "now" for tests that pin the clock: Wed 25 Nov 2026, 12:00 in the office.
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=OFFICE_TZ)
 
-# One release field set for each way of not being live at NOW.
-NOT_LIVE = {
-    "draft": {"status": "draft"},
-    "review": {"status": "review"},
-    "withdrawn": {"status": "withdrawn"},
-    "deleted": {"status": "deleted"},
-    "scheduled": {"publish_at": NOW + datetime.timedelta(minutes=1)},
-    "expired": {"publish_at": NOW - datetime.timedelta(days=2), "expire_at": NOW},
-}
+
+def not_live(now, ahead=datetime.timedelta(minutes=1)):
+    """One release field set for each way of not being live at `now`."""
+    return {
+        "draft": {"status": "draft"},
+        "review": {"status": "review"},
+        "withdrawn": {"status": "withdrawn"},
+        "deleted": {"status": "deleted"},
+        "scheduled": {"publish_at": now + ahead},
+        "expired": {"publish_at": now - datetime.timedelta(days=2), "expire_at": now},
+    }
+
+
+NOT_LIVE = not_live(NOW)
 
 # PAGE_CACHE_RECHECK_SECONDS for a test that counts queries, as on a busy server where the change
 # log was read a moment ago: its windows follow the wall clock (articles/pagecache/freshness.py),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Nginx
+from tests.servers import Nginx, require
 from tests.support import ROOT
 
 pytestmark = pytest.mark.servers
@@ -39,20 +39,13 @@ for n, (title, status) in enumerate([
 """
 
 
-def _require(tool):
-    if not Path(tool).exists() and not shutil.which(tool):
-        if os.environ.get("PRESSOFFICE_REQUIRE_BROWSER") == "1":  # CI installs everything
-            pytest.fail(f"{tool} is required here (apt-get install nginx openssl)")
-        pytest.skip(f"{tool} is not installed")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """nginx (HTTPS and HTTP ports) in front of gunicorn on a socket; yields addresses."""
     if os.environ.get("PRESSOFFICE_TEST_DB") == "postgres":
         pytest.skip("the deployment does not depend on the database: the SQLite pass runs it")
-    _require(NGINX)
-    _require("openssl")
+    require("nginx", NGINX)
+    require("openssl")
     base = tmp_path_factory.mktemp("deploy")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("REDIS_URL", "CACHE_URL"))},

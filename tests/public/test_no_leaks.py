@@ -8,19 +8,24 @@ in with the hidden releases' own dates, slugs and tags), follows every link, fee
 sitemap entry, and fails if a hidden marker shows up anywhere, or if the control does not.
 """
 
+import datetime
+import http.client
 import re
+from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls import resolve as resolve_in_language
+from django.utils import timezone
 from django.utils.translation import get_language_from_path, override
 
 from articles.addresses import url as address
 from articles.models import Redirect, Release
 from articles.public.moved import search_words
-from tests.support import NOT_LIVE, NOW, crawl
+from tests.servers import Nginx, require
+from tests.support import NOT_LIVE, NOW, crawl, not_live
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +123,7 @@ def api_seeds(hidden):
     return urls
 
 
-def seeds(hidden, redirects):
+def seeds(hidden, redirects, today):
     urls = {"/sitemap.xml", "/sitemap-news.xml", "/robots.txt", "/healthz/", "/readyz/"}
     urls |= api_seeds(hidden)
     for language in ("en", "es"):
@@ -134,7 +139,7 @@ def seeds(hidden, redirects):
         }
     for release in hidden:
         urls.update(redirects[release.pk])
-        day = release.local_date or NOW.date()
+        day = release.local_date or today
         tag = release.tags.get().slug
 
         def at(name, *args, language=release.language):
@@ -156,61 +161,58 @@ def seeds(hidden, redirects):
     return urls
 
 
-@pytest.mark.slow  # a crawl of every public surface; the full suite runs it
-def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
-    client, make_release, library_image
-):
-    with time_machine.travel(NOW, tick=False):
-        hidden = [
-            make_marked(make_release, library_image, state, HIDDEN_MARK, **fields)
-            for state, fields in NOT_LIVE.items()
-        ]
-        originals = {
-            state: make_release(f"English original of a {state} edition", tags=["Families"])
-            for state in NOT_LIVE
-        }
-        hidden += [
-            make_marked(
-                make_release,
-                library_image,
-                f"{state}-es",
-                HIDDEN_MARK,
-                language="es",
-                original=originals[state],
-                **fields,
-            )  # fmt: skip
-            for state, fields in NOT_LIVE.items()
-        ]
-        control = make_marked(make_release, library_image, "live", CONTROL_MARK)
-        control_es = make_marked(
-            make_release, library_image, "live-es", CONTROL_MARK, language="es", original=control
-        )
-        redirects = old_addresses([*hidden, control, control_es])
-        hidden_photos = {key for r in hidden for key in (r.lead_image.key, *photo_keys(r.body))}
-        assert len(hidden_photos) == 2 * len(hidden)
+def check_no_leaks(client, make_release, library_image, now, ahead=datetime.timedelta(minutes=1)):
+    """The crawl, with the releases' states set around `now` (a scheduled one `ahead` of it)."""
+    hidden = [
+        make_marked(make_release, library_image, state, HIDDEN_MARK, **fields)
+        for state, fields in not_live(now, ahead).items()
+    ]
+    originals = {
+        state: make_release(f"English original of a {state} edition", tags=["Families"])
+        for state in NOT_LIVE
+    }
+    hidden += [
+        make_marked(
+            make_release,
+            library_image,
+            f"{state}-es",
+            HIDDEN_MARK,
+            language="es",
+            original=originals[state],
+            **fields,
+        )  # fmt: skip
+        for state, fields in not_live(now, ahead).items()
+    ]
+    control = make_marked(make_release, library_image, "live", CONTROL_MARK)
+    control_es = make_marked(
+        make_release, library_image, "live-es", CONTROL_MARK, language="es", original=control
+    )
+    redirects = old_addresses([*hidden, control, control_es])
+    hidden_photos = {key for r in hidden for key in (r.lead_image.key, *photo_keys(r.body))}
+    assert len(hidden_photos) == 2 * len(hidden)
 
-        visited_routes, control_seen_on, crawled = set(), set(), 0
-        hidden_redirects = {url for release in hidden for url in redirects[release.pk]}
-        for url, response in crawl(client, seeds(hidden, redirects), MAX_PAGES):
-            crawled += 1
-            assert response.status_code in {200, 301, 404}, (url, response.status_code)
-            if url in hidden_redirects:  # like the release itself: never a redirect
-                assert response.status_code == 404, url
-            if response.get("Content-Type", "").startswith("image/"):
-                visited_routes.add(resolve(urlsplit(url).path).view_name)
-                continue
-            body = response.content.decode()
-            for _, value in parse_qsl(urlsplit(url).query):
-                body = body.replace(value, "")  # the reader's own words echoed back leak nothing
-            if response.status_code == 404:  # offered as a search: the address's own words
-                body = body.replace(f'value="{search_words(urlsplit(url).path)}"', "")
-            assert HIDDEN_MARK not in body.lower(), f"hidden release leaked on {url}"
-            assert not any(key in body for key in hidden_photos), f"hidden photo linked on {url}"
-            if CONTROL_MARK in body:
-                control_seen_on.add(url)
-            if response.status_code == 200:
-                visited_routes.add(resolve(urlsplit(url).path).view_name)
-        assert set(Release.objects.live()) == {control, control_es, *originals.values()}
+    visited_routes, control_seen_on, crawled = set(), set(), 0
+    hidden_redirects = {url for release in hidden for url in redirects[release.pk]}
+    for url, response in crawl(client, seeds(hidden, redirects, now.date()), MAX_PAGES):
+        crawled += 1
+        assert response.status_code in {200, 301, 404}, (url, response.status_code)
+        if url in hidden_redirects:  # like the release itself: never a redirect
+            assert response.status_code == 404, url
+        if response.get("Content-Type", "").startswith("image/"):
+            visited_routes.add(resolve(urlsplit(url).path).view_name)
+            continue
+        body = response.content.decode()
+        for _, value in parse_qsl(urlsplit(url).query):
+            body = body.replace(value, "")  # the reader's own words echoed back leak nothing
+        if response.status_code == 404:  # offered as a search: the address's own words
+            body = body.replace(f'value="{search_words(urlsplit(url).path)}"', "")
+        assert HIDDEN_MARK not in body.lower(), f"hidden release leaked on {url}"
+        assert not any(key in body for key in hidden_photos), f"hidden photo linked on {url}"
+        if CONTROL_MARK in body:
+            control_seen_on.add(url)
+        if response.status_code == 200:
+            visited_routes.add(resolve(urlsplit(url).path).view_name)
+    assert set(Release.objects.live()) == {control, control_es, *originals.values()}
 
     assert crawled < MAX_PAGES, f"crawl stopped at {MAX_PAGES} pages"
     assert visited_routes == public_route_names(), "every public route was crawled"
@@ -228,3 +230,69 @@ def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
     # the English control's page names its live Spanish edition
     page = client.get(control.get_absolute_url()).content.decode()
     assert f'href="{control_es.get_absolute_url()}" hreflang="es"' in page
+
+
+@pytest.mark.slow  # a crawl of every public surface; the full suite runs it
+def test_no_hidden_release_shows_anywhere_and_the_live_one_does(
+    client, make_release, library_image
+):
+    with time_machine.travel(NOW, tick=False):
+        check_no_leaks(client, make_release, library_image, NOW)
+
+
+class ThroughNginx:
+    """A reader's client through the shipped nginx site and its micro-cache: each address asked
+    twice, so the second answer is the micro-cache's copy wherever nginx kept one."""
+
+    class Response:
+        def __init__(self, raw):
+            self.status_code, self.content = raw.status, raw.read()
+            self.headers = raw.headers
+
+        def get(self, name, default=None):
+            return self.headers.get(name, default)
+
+        def __getitem__(self, name):
+            return self.headers[name]
+
+    def __init__(self, nginx):
+        self.nginx = nginx
+        self.cache_status = Counter()
+
+    def _ask(self, url):
+        connection = http.client.HTTPSConnection(
+            "localhost", self.nginx.https, context=self.nginx.tls, timeout=30
+        )
+        try:  # the host name the crawl's links are made for
+            connection.request("GET", url, headers={"Host": "testserver"})
+            return self.Response(connection.getresponse())
+        finally:
+            connection.close()
+
+    def get(self, url):
+        self._ask(url)
+        response = self._ask(url)
+        self.cache_status[response.status_code, response.get("X-Cache-Status")] += 1
+        return response
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_nor_through_nginx_and_its_micro_cache(
+    live_server, page_cache, make_release, library_image, tmp_path
+):
+    """The same crawl on the real clock, through nginx in front of the application with its
+    page cache on as in production: whatever nginx keeps, it keeps no hidden release."""
+    page_cache.PAGE_CACHE_RECHECK_SECONDS = 1
+    require("nginx", "/usr/sbin/nginx")
+    require("openssl")
+    nginx = Nginx(tmp_path, live_server.url.removeprefix("http://")).start()
+    try:
+        client = ThroughNginx(nginx)
+        ahead = datetime.timedelta(hours=1)  # the crawl takes a while on the real clock
+        check_no_leaks(client, make_release, library_image, timezone.now(), ahead)
+    finally:
+        nginx.stop()
+    answers = client.cache_status
+    assert answers[200, "HIT"] > answers[200, "MISS"], answers
+    assert {status for status, cache in answers if cache == "HIT"} == {200}, answers
