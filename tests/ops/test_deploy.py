@@ -328,11 +328,11 @@ def _path_of(site, title):
     return re.search(rf'<a href="(/news/[^"]+)">{re.escape(title)}</a>', listing)[1]
 
 
-def _until(site, path, wanted, seconds):
+def _until(site, path, wanted, seconds, headers=None):
     """How long until an anonymous GET of `path` satisfies `wanted(response)`, or None."""
     started = time.monotonic()
     while time.monotonic() - started < seconds:
-        if wanted(_get(site, path)):
+        if wanted(_get(site, path, headers=headers)):
             return time.monotonic() - started
         time.sleep(0.02)
     return None
@@ -438,6 +438,21 @@ def test_head_and_conditional_requests_are_answered_from_the_micro_cache(site):
     etag = _get(site, "/news/").headers["ETag"]
     unchanged = _get(site, "/news/", headers={"If-None-Match": etag})
     assert unchanged.status == 304 and unchanged.headers["X-Cache-Status"] == "HIT"
+
+
+def test_the_micro_cache_keeps_a_copy_per_encoding_as_the_page_varies(site):
+    """The page says `Vary: Accept-Encoding`: a reader who cannot take gzip never gets the
+    gzipped copy another reader's request left in the cache."""
+    path = _path_of(site, "Stays up") + "?encodings"
+    gzipped = {"Accept-Encoding": "gzip"}
+    hit = _until(site, path, lambda r: r.headers["X-Cache-Status"] == "HIT", 5, gzipped)
+    assert hit is not None
+    assert _get(site, path, headers=gzipped).headers["Content-Encoding"] == "gzip"
+    plain = _get(site, path)
+    assert plain.status == 200 and plain.headers["X-Cache-Status"] == "MISS"
+    assert "Content-Encoding" not in plain.headers and b"Stays up" in plain.body
+    _cached(site, path)
+    assert "Content-Encoding" not in _get(site, path).headers
 
 
 def test_the_bypass_names_djangos_session_cookie():
