@@ -1,7 +1,8 @@
 """One site on two servers (design rule 9): two gunicorn servers, each with only its own caches, on
 one PostgreSQL database. What a Publisher does through the admin on one is what readers get from
 the other within a second, a changed address's redirect included; then the same with a Redis
-shared by both, paused and killed under them."""
+shared by both, paused and killed under them; and with each server behind its own nginx
+micro-cache."""
 
 import http.client
 import http.cookiejar
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from tests.servers import Gunicorn, RedisServer
+from tests.servers import Gunicorn, Nginx, RedisServer, require
 from tests.subscriptions.pages import form_defaults
 from tests.support import ROOT
 
@@ -46,7 +47,8 @@ now = timezone.now()
 for n, (title, status) in enumerate([
     ("Old news stays", "published"), ("To be withdrawn", "published"),
     ("To be corrected", "published"), ("Draft to publish", "review"),
-    ("Draft to schedule", "review"),
+    ("Draft to schedule", "review"), ("Behind the proxies", "published"),
+    ("Due behind the proxies", "review"),
 ]):
     publish_at = now - timedelta(hours=n + 1) if status == "published" else None
     Release.objects.create(title=title, status=status, office=office, dateline="WASHINGTON",
@@ -361,3 +363,75 @@ def test_with_redis_paused_or_killed_both_servers_answer_and_caching_resumes(ser
         assert 0 < logs.count("unavailable") <= 2 * 2 * 2 * 2, logs[-2000:]
     finally:
         redis.kill()
+
+
+def through(proxy, path):
+    """(status, body, X-Cache-Status) of an anonymous GET through one server's nginx."""
+    connection = http.client.HTTPSConnection("localhost", proxy.https, context=proxy.tls,
+                                             timeout=30)  # fmt: skip
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        return response.status, response.read().decode(), response.getheader("X-Cache-Status")
+    finally:
+        connection.close()
+
+
+def each_within(proxies, path, check, seconds=1.5):
+    """How long after now `check(status, body)` first holds through each proxy (None: never)."""
+    started, took = time.monotonic(), [None] * len(proxies)
+    while None in took and time.monotonic() - started < seconds:
+        for n, proxy in enumerate(proxies):
+            if took[n] is None and check(*through(proxy, path)[:2]):
+                took[n] = time.monotonic() - started
+        time.sleep(0.02)
+    return took
+
+
+def test_behind_each_servers_own_micro_cache_both_agree_within_the_bound(
+    servers, database, tmp_path
+):
+    """Each server with nginx and its micro-cache in front (deploy/nginx/): nothing is purged
+    between them, yet a withdrawal and a release's minute show through both within the bound
+    (a second, and time for a busy machine to answer)."""
+    require("nginx", "/usr/sbin/nginx")
+    a, b = servers()
+    proxies = [Nginx(tmp_path / f"nginx-{n}", f"127.0.0.1:{server.port}").start()
+               for n, server in enumerate((a, b))]  # fmt: skip
+    try:
+        publisher = Staff(a.url)
+        publisher.sign_in()
+        path = detail_path(b.url, "Behind the proxies")
+        for proxy in proxies:
+            for url in (path, "/news/"):
+                assert any(through(proxy, url)[2] == "HIT" for _ in range(50)), url
+
+        publisher.step("Behind the proxies", "withdraw", note="Issued in error")
+        took = each_within(proxies, path, lambda status, body: status == 404)
+        assert None not in took, took
+
+        schedule = """
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from articles.editorial.workflow import take_step
+from articles.models import Release
+release = Release.objects.get(title="Due behind the proxies")
+when = timezone.now() + timedelta(seconds=5)
+take_step(release, "schedule", get_user_model().objects.get(username="chief"), when=when,
+          emergency_reason="Cleared by the front office by telephone")
+print(when.timestamp())
+"""  # the workflow's own step, a few seconds ahead: the admin's form takes whole minutes
+        env = {**_server_env(database, "setup"), "DJANGO_SETTINGS_MODULE": "pressoffice.settings"}
+        done = subprocess.run([sys.executable, "manage.py", "shell", "-c", schedule], cwd=ROOT,
+                              env=env, check=True, capture_output=True, text=True)  # fmt: skip
+        minute = float(done.stdout.split()[-1])
+        time.sleep(max(0, minute - time.time() - 0.5))
+        for proxy in proxies:
+            assert "Due behind the proxies" not in through(proxy, "/news/")[1]
+        time.sleep(max(0, minute - time.time()))
+        took = each_within(proxies, "/news/", lambda status, body: "Due behind" in body)
+        assert None not in took, took
+    finally:
+        for proxy in proxies:
+            proxy.stop()
