@@ -7,6 +7,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("pressoffice.outage")
@@ -53,6 +54,23 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """Django's ETag/304 answers, keeping the page's cross-origin headers: Django's 304 keeps only
+    the caching headers, and a browser reading the API from another site drops a 304 without
+    Access-Control-Allow-Origin as a failed request."""
+
+    CROSS_ORIGIN = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers",
+                    "Cross-Origin-Resource-Policy")  # fmt: skip
+
+    def process_response(self, request, response):
+        answer = super().process_response(request, response)
+        if answer is not response:
+            for name in self.CROSS_ORIGIN:
+                if name in response:
+                    answer[name] = response[name]
+        return answer
 
 
 class DatabaseUnavailableMiddleware:

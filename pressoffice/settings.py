@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag/304 for every page, cached or not; then the page cache, before anything that could
     # touch a session.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "pressoffice.middleware.ConditionalGetMiddleware",
     # Counts the redirects served, cached or not (articles/public/moved.py).
     "articles.public.moved.RedirectHitsMiddleware",
     "articles.pagecache.caching.PublicPageCacheMiddleware",

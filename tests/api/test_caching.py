@@ -97,6 +97,9 @@ def test_if_none_match_answers_304(client, settings, make_release, caching, page
         etag = first["ETag"]
         again = client.get(url, headers={"If-None-Match": etag})
         assert again.status_code == 304 and again.content == b"", url
+        # A browser reading the API from another site drops a 304 without them.
+        assert again["Access-Control-Allow-Origin"] == "*", url
+        assert "ETag" in again["Access-Control-Expose-Headers"], url
         assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
