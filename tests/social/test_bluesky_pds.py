@@ -20,6 +20,7 @@ import pytest
 from subscriptions.social.networks import Post, Refused
 from subscriptions.social.networks.bluesky import NETWORK, record_key
 from tests.servers import free_port
+from tests.social.fake_bluesky import APP_PASSWORD, HANDLE, FakeBluesky
 from tests.support import ROOT, photo_bytes
 
 pytestmark = pytest.mark.servers
@@ -220,3 +221,49 @@ def test_a_wrong_app_password_is_a_permanent_refusal(pds, account):
 
 def test_verify_returns_the_handle(account, connection):
     assert connection.verify() == f"@{account.handle}"
+
+
+def create(url, connection, text):
+    """What a server says to a createRecord of `text` under the record key of post(), asked
+    with the connection's own session, so the stand-in and the real PDS are asked alike."""
+    session = connection.login()
+    record = {"$type": FEED, "text": text, "createdAt": "2026-03-02T10:00:00.000Z"}
+    answer = httpx.post(
+        f"{url}/xrpc/com.atproto.repo.createRecord",
+        headers={"Authorization": f"Bearer {session.access_jwt}"},
+        json={"repo": session.did, "collection": FEED, "rkey": record_key(post().key),
+              "record": record},
+        timeout=10,
+    )  # fmt: skip
+    return answer.status_code, answer.json()
+
+
+def wrong_password(url, connection):
+    answer = httpx.post(
+        f"{url}/xrpc/com.atproto.server.createSession",
+        json={"identifier": connection.handle, "password": "aaaa-bbbb-cccc-dddd"},
+        timeout=10,
+    )
+    return answer.status_code, answer.json()
+
+
+def duplicate(url, connection):
+    assert create(url, connection, "Hola")[0] == 200
+    return create(url, connection, "Hola")
+
+
+def over_limit(url, connection):
+    return create(url, connection, "é" * 301)
+
+
+@pytest.mark.parametrize("case", [duplicate, over_limit, wrong_password])
+def test_the_stand_in_answers_as_the_reference_pds_does(pds, account, case):
+    fake = FakeBluesky().start()
+    real = NETWORK.connect(account.credentials, pds.url)
+    stand_in = NETWORK.connect({"handle": HANDLE, "app_password": APP_PASSWORD}, fake.url)
+    try:
+        assert case(fake.url, stand_in) == case(pds.url, real)
+    finally:
+        real.close()
+        stand_in.close()
+        fake.stop()
