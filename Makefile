@@ -39,7 +39,8 @@ checkers: $(CHECKERS)/node_modules/.installed
 $(PDS)/node_modules/.installed: $(PDS)/package.json $(PDS)/package-lock.json
 	@if command -v npm >/dev/null; then \
 	  npm ci --prefix $(PDS) --ignore-scripts --no-audit --no-fund --loglevel=error && \
-	  npm_config_build_from_source=true npm rebuild --prefix $(PDS) better-sqlite3 && touch $@; \
+	  npm_config_build_from_source=true npm rebuild --prefix $(PDS) --loglevel=error \
+	    better-sqlite3 && touch $@; \
 	else echo "npm not found: the tests against Bluesky's reference PDS will skip."; fi
 
 pds: $(PDS)/node_modules/.installed
