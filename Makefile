@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 CHECKERS := tests/checkers
+PDS := tests/social/pds
 
-.PHONY: run worker test test-fast test-sqlite test-postgres lint setup clean bench checkers \
+.PHONY: run worker test test-fast test-sqlite test-postgres lint setup clean bench checkers pds \
 	messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -31,6 +32,19 @@ $(CHECKERS)/node_modules/.installed: $(CHECKERS)/package.json $(CHECKERS)/packag
 
 checkers: $(CHECKERS)/node_modules/.installed
 
+# Bluesky's reference PDS and a PLC directory (tests/social/test_bluesky_pds.py runs them on
+# loopback), pinned in package-lock.json. Install scripts stay off; better-sqlite3 is the one
+# package that needs its native module, compiled here by the rebuild (a C++ compiler and make;
+# build_from_source: no prebuilt binary fetched from GitHub). Skipped without npm.
+$(PDS)/node_modules/.installed: $(PDS)/package.json $(PDS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix $(PDS) --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  npm_config_build_from_source=true npm rebuild --prefix $(PDS) --loglevel=error \
+	    better-sqlite3 && touch $@; \
+	else echo "npm not found: the tests against Bluesky's reference PDS will skip."; fi
+
+pds: $(PDS)/node_modules/.installed
+
 run: setup
 	$(PY) manage.py migrate --noinput
 	@$(PY) manage.py create_demo_admin
@@ -49,7 +63,7 @@ worker: setup
 	$(PY) manage.py deliver
 
 # SQLite always; PostgreSQL too when PRESSOFFICE_REQUIRE_POSTGRES=1 (CI), failing if unreachable.
-test: $(VENV)/.installed checkers
+test: $(VENV)/.installed checkers pds
 	$(MAKE) test-sqlite
 	@if [ "$$PRESSOFFICE_REQUIRE_POSTGRES" = "1" ]; then $(MAKE) test-postgres; \
 	else echo "PostgreSQL pass skipped: set PRESSOFFICE_REQUIRE_POSTGRES=1 to run it."; fi
@@ -104,4 +118,5 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media staticfiles bench/var $(CHECKERS)/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .test-media staticfiles bench/var $(CHECKERS)/node_modules \
+	  $(PDS)/node_modules

@@ -1,7 +1,8 @@
 """A Bluesky PDS on loopback: the XRPC procedures a press account uses, answering as the
-reference PDS does (401 AuthenticationRequired for a wrong app password, 400 RecordNotFound,
-400 InvalidRecord over 300 graphemes, a record key that must be a TID), with a DID document
-whose PDS is this server, so the client stays here after login."""
+reference PDS does (test_bluesky_pds.py holds the two side by side): 401 AuthenticationRequired
+for a wrong app password, 400 RecordNotFound, 400 InvalidRequest over 300 graphemes, a bare 500
+for a record key already used, a record key that must be a TID; with a DID document whose PDS
+is this server, so the client stays here after login."""
 
 import base64
 import hashlib
@@ -82,14 +83,16 @@ class FakeBluesky(FakeAPI):
         rkey, record = data.get("rkey", ""), data.get("record", {})
         if data.get("repo") not in (DID, HANDLE) or not TID.fullmatch(rkey):
             return Answer(400, {"error": "InvalidRequest", "message": f"Invalid TID: {rkey}"})
-        if len(regex.findall(r"\X", record.get("text", ""))) > 300:
+        if (length := len(regex.findall(r"\X", record.get("text", "")))) > 300:
             message = (
                 "Invalid app.bsky.feed.post record: "
-                "Record/text must not be longer than 300 graphemes"
+                f"grapheme too big (maximum 300, got {length}) at $.record.text"
             )
-            return Answer(400, {"error": "InvalidRecord", "message": message})
+            return Answer(400, {"error": "InvalidRequest", "message": message})
         if rkey in self.records:
-            return Answer(400, {"error": "InvalidRequest", "message": "Record already exists"})
+            # The reference PDS's repository tree throws a plain error, reported as any fault.
+            body = {"error": "InternalServerError", "message": "Internal Server Error"}
+            return Answer(500, body)
         self.records[rkey] = record
         return Answer(200, {"uri": self.uri(rkey), "cid": cid(request.body),
                             "validationStatus": "valid"})  # fmt: skip

@@ -6,6 +6,7 @@ that record first (`find()`) and, should the create itself race, the PDS refuses
 record under the same key: one post, never two."""
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,25 @@ def record_key(key):
     return "".join(TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
 
 
+# A text over the limit, as the PDS words it: "grapheme too big (maximum 300, got 301)" from the
+# reference PDS today, "must not be longer than 300 graphemes" from its older validator.
+TOO_LONG = re.compile(
+    r"grapheme too big \(maximum (\d+), got (\d+)\)|must not be longer than (\d+) graphemes"
+)
+
+
+def too_long(message):
+    """A Publisher's reading of the PDS's refusal of a text over the limit, or None."""
+    match = TOO_LONG.search(message)
+    if match is None:
+        return None
+    got = f"{match[2]} characters, " if match[2] else ""
+    return (
+        f"Bluesky refused the text: {got}over its limit of {match[1] or match[3]} "
+        "(Bluesky counts an emoji or an accented letter as one character)"
+    )
+
+
 def refused(error):
     """The engine's reading of an atproto client error."""
     response = getattr(error, "response", None)
@@ -58,6 +78,8 @@ def refused(error):
         return Refused(f"Bluesky is failing: {error}", permanent=False)
     if isinstance(error, LoginRequiredError):
         return Refused("Bluesky: the session ended; check the app password", permanent=True)
+    if status == 400 and (reason := too_long(error_name(error)[1])):
+        return Refused(reason, permanent=True)
     return Refused(f"Bluesky refused: {error}", permanent=True)
 
 
@@ -153,13 +175,20 @@ class BlueskyConnection(Connection):
 
 
 def is_conflict(error):
-    """The PDS already holds a record under this key (a resend that raced the first try)."""
+    """The PDS may already hold a record under this key (a resend that raced the first try).
+
+    The reference PDS answers that with a bare 500 InternalServerError: its repository tree
+    throws a plain error for a key already there. Any other fault of the server says the same,
+    so a caller believes it only once `find()` sees the record; 409 and "already exists" are
+    kept for a PDS that says so plainly."""
     response = getattr(error, "response", None)
     if response is None:
         return False
     name, message = error_name(error)
-    return response.status_code == 409 or (
-        name == "InvalidRequest" and "already exists" in message.lower()
+    return (
+        response.status_code == 409
+        or (name == "InvalidRequest" and "already exists" in message.lower())
+        or (response.status_code == 500 and name == "InternalServerError")
     )
 
 
