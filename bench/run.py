@@ -11,13 +11,26 @@ same round; the table shows medians over rounds.
 A third cached server keeps its pages in Redis (a redis-server of the runner's own). Then the
 busy newsroom (bench/newsroom.py) runs with the default caches and with Redis.
 
+In the same rounds, the detail and list pages also go through nginx in front of the cached
+server, with the shipped site's micro-cache: deploy/nginx/pressoffice-cache.conf and
+pressoffice-proxy.conf as they are, and the site's proxy_cache_path with only its folder moved.
+nginx keeps a page only because the application sends X-Accel-Expires, so the run stops unless a
+second request is a HIT. The same nginx serves the bytes of each page as a static file: what this
+machine can send at all. Targets: the micro-cache at least 10× the gunicorn cached page and at
+least 0.6 of the static file, each a median of same-round ratios. wrk loads these rows with 2
+threads and 32 connections (BENCH_NGINX_THREADS, BENCH_NGINX_CONNECTIONS): at the others' 1 and 4,
+wrk is the limit, not nginx (about 70,000 req/s from the cache and 85,000 from the file, against
+93,000 and 140,000), and 64 connections add nothing but latency.
+
 Environment: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_CONNECTIONS (4),
-BENCH_DBS (sqlite,postgresql), BENCH_QUIET_SECONDS (20), BENCH_BUSY_SECONDS (60). Then the alert
-fan-out (bench/alerts.py; BENCH_ALERTS=0 skips it, BENCH_ALERT_SUBSCRIBERS sets its size). Results:
-bench/results/latest.json (SQLite), latest-postgresql.json, and n<N>-<db>.json to compare sizes;
-candidates.json (bench/candidates.py, after the SQLite run). Only loopback is ever loaded.
+BENCH_NGINX_THREADS (2), BENCH_NGINX_CONNECTIONS (32), BENCH_DBS (sqlite,postgresql),
+BENCH_QUIET_SECONDS (20), BENCH_BUSY_SECONDS (60). Then the alert fan-out (bench/alerts.py;
+BENCH_ALERTS=0 skips it, BENCH_ALERT_SUBSCRIBERS sets its size). Results: bench/results/latest.json
+(SQLite), latest-postgresql.json, and n<N>-<db>.json to compare sizes; candidates.json
+(bench/candidates.py, after the SQLite run). Only loopback is ever loaded.
 """
 
+import gzip
 import json
 import os
 import re
@@ -129,11 +142,11 @@ def worker_memory(master):
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, seconds, connections, script=None):
+def wrk(url, seconds, connections, script=None, threads=1):
     scripted = ["-s", str(script)] if script else []
     result = subprocess.run(
         # Like every browser and feed reader, accept gzip.
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
          "-H", "Accept-Encoding: gzip", *scripted, url],
         capture_output=True, text=True, timeout=seconds + 60,
     )  # fmt: skip
@@ -165,6 +178,111 @@ def wrk(url, seconds, connections, script=None):
     }
 
 
+DEPLOY_NGINX = ROOT / "deploy" / "nginx"
+NGINX_PAGES = ["detail", "list"]
+
+
+def start_nginx(db, port, upstream_port, pages):
+    """nginx on `port` in front of the cached gunicorn on `upstream_port`, with the shipped site's
+    micro-cache (deploy/nginx/), and each page of `pages` ({name: path}) also as a static file of
+    the bytes gunicorn sends wrk for it, at /__static__/<name>."""
+    if _port_in_use(port):
+        raise SystemExit(f"port {port} is busy; stop whatever listens there and try again")
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise SystemExit("nginx is not installed (apt-get install nginx-light)")
+    base = VAR / f"nginx-{db}"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    # The site's own cache zone, only moved: its size and key limits are part of what is measured.
+    site = (DEPLOY_NGINX / "pressoffice.conf").read_text()
+    cache_path = re.search(r"^proxy_cache_path\s[^;]*;", site, re.MULTILINE)
+    if not cache_path or "/var/cache/nginx/pressoffice " not in cache_path[0]:
+        raise SystemExit("deploy/nginx/pressoffice.conf has no proxy_cache_path to take")
+    cache_path = cache_path[0].replace("/var/cache/nginx/pressoffice ", f"{base / 'cache'} ")
+    statics = []
+    for name, path in pages.items():
+        # As wrk asks, and with the Host nginx passes on (no port, which the page's absolute
+        # links would show), so the file holds the very bytes the micro-cache sends.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{upstream_port}{path}",
+            headers={"Accept-Encoding": "gzip", "Host": "127.0.0.1"},
+        )
+        with urllib.request.urlopen(request) as response:
+            body, encoding = response.read(), response.headers.get("Content-Encoding")
+        (base / f"{name}.html").write_bytes(body)
+        headers = f"add_header Content-Encoding {encoding}; add_header Vary Accept-Encoding;"
+        statics.append(
+            f"location = /__static__/{name} {{ alias {base / name}.html; default_type text/html; "
+            f"charset utf-8; {headers if encoding else ''} }}"
+        )
+    statics = "\n                ".join(statics)
+    (base / "nginx.conf").write_text(f"""
+        daemon off;
+        worker_processes 2;
+        {"user root;" if os.geteuid() == 0 else ""}
+        pid {base}/nginx.pid;
+        error_log {base}/error.log;
+        events {{ worker_connections 1024; }}
+        http {{
+            access_log off;
+            client_body_temp_path {base}/body; proxy_temp_path {base}/proxy;
+            fastcgi_temp_path {base}/fastcgi; uwsgi_temp_path {base}/uwsgi;
+            scgi_temp_path {base}/scgi;
+            {cache_path}
+            upstream pressoffice_app {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}
+            server {{
+                listen 127.0.0.1:{port};
+                {statics}
+                location / {{
+                    include {DEPLOY_NGINX / "pressoffice-proxy.conf"};
+                    include {DEPLOY_NGINX / "pressoffice-cache.conf"};
+                    # Kept connections to gunicorn, as a busy site would hold them.
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                }}
+            }}
+        }}
+    """)
+    process = subprocess.Popen(
+        [binary, "-p", str(base), "-c", str(base / "nginx.conf")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.time() + 15
+    while time.time() < deadline and process.poll() is None:
+        if _port_in_use(port):
+            return process
+        time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"nginx on port {port} did not start: {process.communicate()[1].decode()}")
+
+
+def _unzipped(body):
+    return gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+
+
+def check_micro_cache(port, path):
+    """Raise unless a second request for `path` is served from nginx's cache. A page's copy ends
+    with the second it was made in, so a pair that straddles one is tried again."""
+    statuses = []
+    for _ in range(5):
+        for _ in range(2):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": "gzip"}
+            )
+            with urllib.request.urlopen(request) as response:
+                body = response.read()
+                status = response.headers.get("X-Cache-Status")
+        statuses.append(status)
+        if status == "HIT":
+            return body
+        time.sleep(0.2)
+    raise SystemExit(
+        f"nginx's micro-cache never kept {path} (X-Cache-Status of the second request: "
+        f"{', '.join(map(str, statuses))}); does the cached server send X-Accel-Expires?"
+    )
+
+
 def bench_database(db, n, rounds, seconds, connections):
     log(f"\n== {db}: preparing {n:,} releases")
     database_url = reset_database(db)
@@ -180,9 +298,11 @@ def bench_database(db, n, rounds, seconds, connections):
     log(f"   seeded at {info['import_rate']:,} releases/s; serving")
 
     # Fresh ports per database: the previous servers' sockets may still be closing.
-    cold_port, cached_port, redis_port = (
-        (8101, 8102, 8105) if db == "sqlite" else (8103, 8104, 8106)
+    cold_port, cached_port, redis_port, nginx_port = (
+        (8101, 8102, 8105, 8109) if db == "sqlite" else (8103, 8104, 8106, 8119)
     )
+    nginx_threads = env_int("BENCH_NGINX_THREADS", 2)
+    nginx_connections = env_int("BENCH_NGINX_CONNECTIONS", 32)
     redis = RedisServer(VAR).start()
     cold = start_server(env, cold_port, page_cache=False)
     cached = start_server(env, cached_port, page_cache=True)
@@ -193,11 +313,23 @@ def bench_database(db, n, rounds, seconds, connections):
             for port in (cold_port, cached_port, redis_port):
                 for _ in range(4):
                     urllib.request.urlopen(f"http://127.0.0.1:{port}{info['pages'][page]}").read()
+        servers.append(
+            start_nginx(db, nginx_port, cached_port, {p: info["pages"][p] for p in NGINX_PAGES})
+        )
+        for page in NGINX_PAGES:
+            wrk(f"http://127.0.0.1:{nginx_port}{info['pages'][page]}", 1, nginx_connections)
+            hit = check_micro_cache(nginx_port, info["pages"][page])
+            static = (VAR / f"nginx-{db}" / f"{page}.html").read_bytes()
+            # Each render's gzip header carries its time: the size and the page must be equal.
+            if len(hit) != len(static) or _unzipped(hit) != _unzipped(static):
+                log(f"   note: nginx's cached {page} page is not the static file's page")
         samples = (
             {"ceiling": [], "static": []}
             | {p: [] for p in PAGES}
             | {f"{p}:cached": [] for p in PAGES}
             | {f"{p}:redis": [] for p in PAGES}
+            | {f"{p}:nginx": [] for p in NGINX_PAGES}
+            | {f"{p}:nginx_static": [] for p in NGINX_PAGES}
         )
         for round_number in range(1, rounds + 1):
             log(f"   round {round_number}/{rounds}")
@@ -217,6 +349,13 @@ def bench_database(db, n, rounds, seconds, connections):
                     figures = wrk(f"http://127.0.0.1:{port}{url}", seconds, connections)
                     figures["ratio"] = figures["rps"] / ceiling["rps"]
                     samples[key].append(figures)
+                if page in NGINX_PAGES:
+                    for key, path in ((f"{page}:nginx", url),
+                                      (f"{page}:nginx_static", f"/__static__/{page}")):  # fmt: skip
+                        figures = wrk(f"http://127.0.0.1:{nginx_port}{path}", seconds,
+                                      nginx_connections, threads=nginx_threads)  # fmt: skip
+                        figures["ratio"] = figures["rps"] / ceiling["rps"]
+                        samples[key].append(figures)
         memory = {"cold": worker_memory(cold), "cached": worker_memory(cached)}
     finally:
         for process in servers:
@@ -227,6 +366,10 @@ def bench_database(db, n, rounds, seconds, connections):
 
     def median(key, field):
         return round(statistics.median(s[field] for s in samples[key]), 3)
+
+    def median_ratio(key, over):
+        pairs = zip(samples[key], samples[over], strict=True)  # the same round's figures
+        return round(statistics.median(a["rps"] / b["rps"] for a, b in pairs), 3)
 
     pages = {}
     for page in PAGES:
@@ -252,6 +395,16 @@ def bench_database(db, n, rounds, seconds, connections):
                 "ratio": median(f"{page}:redis", "ratio"),
             },
         }
+        if page in NGINX_PAGES:
+            pages[page]["errors"] += sum(s["non_2xx"] for s in samples[f"{page}:nginx"])
+            pages[page]["nginx"] = {
+                "rps": median(f"{page}:nginx", "rps"),
+                "p50_ms": median(f"{page}:nginx", "p50_ms"),
+                "ratio": median(f"{page}:nginx", "ratio"),
+                "vs_cached": median_ratio(f"{page}:nginx", f"{page}:cached"),
+                "vs_static": median_ratio(f"{page}:nginx", f"{page}:nginx_static"),
+                "static_rps": median(f"{page}:nginx_static", "rps"),
+            }
     return {
         "n": n,
         "db": db,
@@ -260,6 +413,7 @@ def bench_database(db, n, rounds, seconds, connections):
         "rounds": rounds,
         "seconds": seconds,
         "connections": connections,
+        "nginx_wrk": {"threads": nginx_threads, "connections": nginx_connections},
         "ceilings": {
             "constant": {k: median("ceiling", k) for k in ("rps", "p50_ms", "p99_ms")},
             "static": {k: median("static", k) for k in ("rps", "p50_ms", "p99_ms", "ratio")},
@@ -361,6 +515,19 @@ def print_table(result, baseline=None):
     )
 
 
+def print_nginx(result):
+    load = result.get("nginx_wrk", {})
+    log(f"nginx micro-cache (wrk -t{load.get('threads')} -c{load.get('connections')}; "
+        "targets: ≥ 10× gunicorn cached, ≥ 0.6× nginx static file)")  # fmt: skip
+    log(f"{'page':<10}{'req/s':>9}{'× gunicorn cached':>19}{'× nginx static file':>21}"
+        f"{'static req/s':>14}")  # fmt: skip
+    for page, f in result["pages"].items():
+        if "nginx" in f:
+            x = f["nginx"]
+            log(f"{page:<10}{x['rps']:>9.0f}{x['vs_cached']:>18.1f}×{x['vs_static']:>20.2f}×"
+                f"{x['static_rps']:>14.0f}")  # fmt: skip
+
+
 def main():
     n = env_int("BENCH_N", 10000)
     rounds = env_int("BENCH_ROUNDS", 3)
@@ -382,6 +549,7 @@ def main():
             json.loads(baseline_file.read_text()) if n != 10000 and baseline_file.exists() else None
         )
         print_table(result, baseline)
+        print_nginx(result)
         print_newsroom(result)
         (RESULTS / f"n{n}-{db}.json").write_text(json.dumps(result, indent=2))
         latest = RESULTS / ("latest.json" if db == "sqlite" else f"latest-{db}.json")
