@@ -112,9 +112,11 @@ lint: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=pressoffice.test_settings $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=pressoffice.test_settings $(PY) manage.py makemigrations --check --dry-run
 
-# Load test on loopback only (see bench/run.py); BENCH_N=100000 for the scale run.
+# Load test on loopback only (see bench/run.py; wrk and nginx from apt); BENCH_N=100000 for the
+# scale run.
 bench: $(VENV)/.installed
-	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	@command -v wrk >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx)
 	$(PY) -m bench.run
 
 clean:
