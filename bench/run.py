@@ -45,7 +45,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import alerts, newsroom
-from tests.servers import RedisServer
+from tests.servers import RedisServer, nginx_conf
 
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "bench" / "var"
@@ -190,7 +190,7 @@ def start_nginx(db, port, upstream_port, pages):
         raise SystemExit(f"port {port} is busy; stop whatever listens there and try again")
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
-        raise SystemExit("nginx is not installed (apt-get install nginx-light)")
+        raise SystemExit("nginx is not installed (apt-get install nginx; `make bench` does).")
     base = VAR / f"nginx-{db}"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -217,33 +217,22 @@ def start_nginx(db, port, upstream_port, pages):
             f"charset utf-8; {headers if encoding else ''} }}"
         )
     statics = "\n                ".join(statics)
-    (base / "nginx.conf").write_text(f"""
-        daemon off;
-        worker_processes 2;
-        {"user root;" if os.geteuid() == 0 else ""}
-        pid {base}/nginx.pid;
-        error_log {base}/error.log;
-        events {{ worker_connections 1024; }}
-        http {{
-            access_log off;
-            client_body_temp_path {base}/body; proxy_temp_path {base}/proxy;
-            fastcgi_temp_path {base}/fastcgi; uwsgi_temp_path {base}/uwsgi;
-            scgi_temp_path {base}/scgi;
-            {cache_path}
-            upstream pressoffice_app {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}
-            server {{
-                listen 127.0.0.1:{port};
-                {statics}
-                location / {{
-                    include {DEPLOY_NGINX / "pressoffice-proxy.conf"};
-                    include {DEPLOY_NGINX / "pressoffice-cache.conf"};
-                    # Kept connections to gunicorn, as a busy site would hold them.
-                    proxy_http_version 1.1;
-                    proxy_set_header Connection "";
-                }}
+    http = f"""
+        {cache_path}
+        upstream pressoffice_app {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}
+        server {{
+            listen 127.0.0.1:{port};
+            {statics}
+            location / {{
+                include {DEPLOY_NGINX / "pressoffice-proxy.conf"};
+                include {DEPLOY_NGINX / "pressoffice-cache.conf"};
+                # Kept connections to gunicorn, as a busy site would hold them.
+                proxy_http_version 1.1;
+                proxy_set_header Connection "";
             }}
         }}
-    """)
+    """
+    (base / "nginx.conf").write_text(nginx_conf(base, http, workers=2, connections=1024))
     process = subprocess.Popen(
         [binary, "-p", str(base), "-c", str(base / "nginx.conf")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -123,6 +123,27 @@ class Gunicorn:
                 self.process.kill()
 
 
+def nginx_conf(base, http, workers=1, connections=256):
+    """A whole nginx.conf for `nginx -p <base>`, around the `http` block's own lines: in the
+    foreground, everything it writes (pid, logs, temporary files) under `base`."""
+    return f"""
+        daemon off;
+        worker_processes {workers};
+        {"user root;" if os.geteuid() == 0 else ""}
+        pid {base}/nginx.pid;
+        error_log {base}/nginx-error.log;
+        events {{ worker_connections {connections}; }}
+        http {{
+            access_log off;
+            client_body_temp_path {base}/body; proxy_temp_path {base}/proxy;
+            fastcgi_temp_path {base}/fastcgi; uwsgi_temp_path {base}/uwsgi;
+            scgi_temp_path {base}/scgi;
+            include /etc/nginx/mime.types;
+            {http}
+        }}
+    """
+
+
 class Nginx:
     """The shipped nginx site (deploy/nginx/) on free loopback ports, every path it names moved
     into `directory`, a self-signed certificate for "localhost", and `upstream` ("unix:<path>" or
@@ -174,22 +195,7 @@ class Nginx:
             check=True, capture_output=True,
         )  # fmt: skip
         (base / "site.conf").write_text(self._site(cert, key))
-        (base / "nginx.conf").write_text(f"""
-            daemon off;
-            worker_processes 1;
-            {"user root;" if os.geteuid() == 0 else ""}
-            pid {base}/nginx.pid;
-            error_log {base}/nginx-error.log;
-            events {{ worker_connections 256; }}
-            http {{
-                access_log off;
-                client_body_temp_path {base}/body; proxy_temp_path {base}/proxy;
-                fastcgi_temp_path {base}/fastcgi; uwsgi_temp_path {base}/uwsgi;
-                scgi_temp_path {base}/scgi;
-                include /etc/nginx/mime.types;
-                include {base}/site.conf;
-            }}
-        """)
+        (base / "nginx.conf").write_text(nginx_conf(base, f"include {base}/site.conf;"))
         self.process = subprocess.Popen(
             [binary, "-p", str(base), "-c", str(base / "nginx.conf")],
             stderr=open(base / "nginx.log", "wb"),  # noqa: SIM115
