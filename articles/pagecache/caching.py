@@ -26,7 +26,6 @@ bytes: a hit then costs no round trip, and is checked for currency exactly as a 
 import datetime
 import gzip
 import logging
-import math
 import threading
 import time
 from collections import OrderedDict
@@ -244,24 +243,6 @@ def _local_copies():
     return None if pages is None or isinstance(pages, LocMemCache) else _local_pages
 
 
-def proxy_last_second(reading, valid_until):
-    """The last whole second (Unix time) the micro-cache in front of this server may serve a
-    page made under `reading`, or None when it may not keep it at all.
-
-    nginx keeps an entry while its clock's whole second is at most the one given after
-    `X-Accel-Expires: @` (it counts in whole seconds), so the entry is gone when that second
-    ends. It must be gone by the time this process reads the change log again (the reading's
-    window ends) and by the next publish or expiry minute, whichever comes first: then a reader
-    behind the proxy sees a change as soon as a reader of this process would, and the freshness
-    bound stays one window. A page whose window already ended (a slow render) is not kept. The
-    redirects of old addresses are never kept, so each hit reaches the count the redirects'
-    admin shows (articles/public/moved.py)."""
-    if reading is None or reading.window is None:
-        return None
-    last = math.floor(min(reading.fresh_until, valid_until)) - 1
-    return last if last >= math.floor(time.time()) else None
-
-
 # Stored answers: pages, and the permanent redirects of old addresses and corrected dates.
 CACHED_STATUSES = {200, 301}
 # The parameters of an address no view answers: all of them (see the module docstring).
@@ -410,6 +391,6 @@ class PublicPageCacheMiddleware:
         patch_cache_control(response, public=True, max_age=seconds)
         response["Surrogate-Key"] = " ".join(sorted(map(cdn_key, {SITE, *keys})))
         if response.status_code == 200:
-            last_second = proxy_last_second(_request_reading.get(), until.timestamp())
+            last_second = freshness.proxy_last_second(_request_reading.get(), until.timestamp())
             if last_second is not None:
                 response["X-Accel-Expires"] = f"@{last_second}"

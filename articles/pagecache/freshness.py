@@ -135,6 +135,24 @@ def refresh(now=None):
     return read(now).seq
 
 
+def proxy_last_second(reading, valid_until):
+    """The last whole second (Unix time) the micro-cache in front of this server may serve a
+    page made under `reading`, or None when it may not keep it at all.
+
+    nginx keeps an entry while its clock's whole second is at most the one given after
+    `X-Accel-Expires: @` (it counts in whole seconds), so the entry is gone when that second
+    ends. It must be gone by the time this process reads the change log again (the reading's
+    window ends) and by the next publish or expiry minute, whichever comes first: then a reader
+    behind the proxy sees a change as soon as a reader of this process would, and the freshness
+    bound stays one window. A page whose window already ended (a slow render) is not kept. The
+    redirects of old addresses are never kept, so each hit reaches the count the redirects'
+    admin shows (articles/public/moved.py)."""
+    if reading is None or reading.window is None:
+        return None
+    last = math.floor(min(reading.fresh_until, valid_until)) - 1
+    return last if last >= math.floor(time.time()) else None
+
+
 def _prune(known, now, seq):
     if len(known.changed) > 10_000:
         # A key changed before the oldest entry kept needs no number: treat it as unchanged.

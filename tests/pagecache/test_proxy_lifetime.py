@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from articles.models import Redirect
-from articles.pagecache import caching, freshness
+from articles.pagecache import freshness
 from tests.support import NOW
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +100,9 @@ def test_a_page_whose_window_ended_while_it_was_made_is_not_kept():
     with time_machine.travel(NOW + 0.99 * SECOND, tick=False) as clock:
         reading = freshness.read()
         far = (NOW + datetime.timedelta(days=1)).timestamp()
-        assert caching.proxy_last_second(reading, far) == START
+        assert freshness.proxy_last_second(reading, far) == START
         clock.shift(0.02 * SECOND)  # a slow render finishes in the next second
-        assert caching.proxy_last_second(reading, far) is None
+        assert freshness.proxy_last_second(reading, far) is None
 
 
 def test_the_change_log_is_read_once_per_second_of_the_clock(
