@@ -20,14 +20,16 @@ IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
 
 def message(post, with_image=True):
     """The Post the network is sent: the Publisher's words, then the release's address, and
-    the lead photo with its alt text when the post takes it."""
+    the lead photo with its alt text when the post takes it, and the release's language."""
     release = post.release
     link = site_url(release.get_absolute_url())
     image, image_type, alt = None, "", ""
     if with_image and post.with_photo and release.lead_image is not None:
         image, image_type = photo_bytes(release.lead_image)
         alt = release.lead_image.alt
-    return Post(post.key, with_link(post.text, link), link, image, image_type, alt)
+    return Post(
+        post.key, with_link(post.text, link), link, image, image_type, alt, release.language
+    )
 
 
 def with_link(text, link):

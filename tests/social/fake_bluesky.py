@@ -127,6 +127,7 @@ class FakeBluesky(FakeAPI):
             blobs = [self.blobs[image["image"]["ref"]["$link"]] for image in images]
             alts = [image["alt"] for image in images]
             seen.append(
-                {"rkey": rkey, "text": record["text"], "links": links, "alts": alts, "blobs": blobs}
-            )
+                {"rkey": rkey, "text": record["text"], "links": links, "alts": alts, "blobs": blobs,
+                 "langs": record.get("langs")}
+            )  # fmt: skip
         return seen

@@ -73,6 +73,7 @@ class FakeMastodon(FakeAPI):
             "text": text,
             "visibility": form.get("visibility", ["public"])[0],
             "media": [self.media[media_id] for media_id in media_ids],
+            "language": form.get("language", [None])[0],
         }
         if key:
             self.by_key[key] = status_id

@@ -43,9 +43,15 @@ def test_publish_puts_a_link_facet_on_the_address_by_utf8_bytes(fake, connection
     (seen,) = fake.posts()
     assert seen["text"] == f"El puerto reabre 🚢👍🏽 — café. {LINK}"
     assert seen["links"] == [(LINK, LINK)]  # the byte slice cuts out exactly the address
-    assert seen["alts"] == []
+    assert seen["alts"] == [] and seen["langs"] is None
     assert posted.url == f"https://bsky.app/profile/{HANDLE}/post/{seen['rkey']}"
     assert posted.id == f"at://did:plc:pressagency0000000000000/app.bsky.feed.post/{seen['rkey']}"
+
+
+def test_the_record_says_the_language_it_is_written_in(fake, connection):
+    connection.publish(post(language="es"))
+    (seen,) = fake.posts()
+    assert seen["langs"] == ["es"]
 
 
 def test_publish_with_photo_embeds_it_with_its_alt_text(fake, connection):

@@ -148,7 +148,7 @@ def test_the_pds_starts_within_seconds(pds):
 def test_a_post_with_a_link_and_a_photo_arrives_as_written(pds, account, connection):
     photo = photo_bytes(width=64, height=48)
     alt = "Ferris en el muelle"
-    posted = connection.publish(post(image=photo, image_type="image/jpeg", alt=alt))
+    posted = connection.publish(post(image=photo, image_type="image/jpeg", alt=alt, language="es"))
     did = account.did
     rkey = record_key("release-7-bluesky")
     assert posted.id == f"at://{did}/{FEED}/{rkey}"
@@ -158,7 +158,7 @@ def test_a_post_with_a_link_and_a_photo_arrives_as_written(pds, account, connect
                    params={"repo": did, "collection": FEED, "rkey": rkey})  # fmt: skip
     assert got.status_code == 200, got.text
     record = got.json()["value"]
-    assert record["text"] == post().text
+    assert record["text"] == post().text and record["langs"] == ["es"]
     (facet,) = record["facets"]
     raw = record["text"].encode()
     assert raw[facet["index"]["byteStart"] : facet["index"]["byteEnd"]].decode() == LINK

@@ -35,10 +35,16 @@ def post(key="release-7-mastodon", text=f"The harbour reopens. {LINK}", **image)
 def test_publish_without_photo_posts_the_text_publicly(fake, connection):
     posted = connection.publish(post())
     assert fake.statuses[posted.id] == {
-        "text": f"The harbour reopens. {LINK}", "visibility": "public", "media": []
+        "text": f"The harbour reopens. {LINK}", "visibility": "public", "media": [],
+        "language": None,
     }  # fmt: skip
     assert posted.url == f"{fake.url}/@press/{posted.id}"
     assert [r.path for r in fake.requests] == ["/api/v1/statuses"]
+
+
+def test_the_status_says_the_language_it_is_written_in(fake, connection):
+    posted = connection.publish(post(language="es"))
+    assert fake.statuses[posted.id]["language"] == "es"
 
 
 def test_publish_with_photo_uploads_it_with_its_alt_text(fake, connection):

@@ -122,6 +122,7 @@ def test_a_publisher_ticks_an_account_and_the_post_goes_at_publication_with_phot
         status["text"] == f"Navy names a ship https://press.example.gov{release.get_absolute_url()}"
     )
     assert status["media"][0]["description"] == "A destroyer at sea"
+    assert status["language"] == release.language == "en"
     post.refresh_from_db()
     assert post.url.startswith(mastodon.url) and post.network_id
     assert SocialDelivery.objects.get().status == "sent"

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 class Post(NamedTuple):
     """What goes out: the text (the release's address already in it), the address alone (for
-    networks that attach a link card), and the lead photo with its alt text, if any."""
+    networks that attach a link card), the lead photo with its alt text, if any, and the
+    language it is written in (Bluesky and Mastodon take it; X and Facebook guess)."""
 
     key: str  # ours, the same on every try: an idempotency key or a record key
     text: str
@@ -28,6 +29,7 @@ class Post(NamedTuple):
     image: bytes | None = None
     image_type: str = ""  # "image/jpeg"…
     alt: str = ""
+    language: str = ""  # the release's ("en", "es"): readers' feeds filter and translate by it
 
 
 class Posted(NamedTuple):

@@ -153,6 +153,7 @@ class BlueskyConnection(Connection):
             text=post.text,
             facets=link_facets(post.text) or None,
             embed=embed,
+            langs=[post.language] if post.language else None,
         )
         data = models.ComAtprotoRepoCreateRecord.Data(
             repo=session.did, collection=POST, rkey=record_key(post.key), record=record

@@ -123,6 +123,7 @@ class MastodonConnection(Connection):
             post.text,
             media_ids=media_ids,
             visibility="public",
+            language=post.language or None,
             idempotency_key=post.key,
         )
         return posted(status)
