@@ -2,6 +2,7 @@
 own, gunicorn serving the project, the shipped nginx site in front of it. Each listens on a free
 port and is gone after the test."""
 
+import http.client
 import os
 import shutil
 import signal
@@ -25,6 +26,17 @@ def require(tool, *where):
         if os.environ.get("PRESSOFFICE_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{tool} is required here (.ci/run installs it with apt-get)")
         pytest.skip(f"{tool} is not installed")
+
+
+def stop(process, seconds=15):
+    """End a server this test started: ask it to stop, then kill it if it has not in `seconds`."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
 
 
 def free_port():
@@ -115,12 +127,17 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer within 60s")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop(self.process)
+
+
+class Answer:
+    """A response read whole: `status`, `headers`, `body`, and the cookies it sets."""
+
+    def __init__(self, raw):
+        self.status, self.headers, self.body = raw.status, raw.headers, raw.read()
+
+    def cookies(self):
+        return self.headers.get_all("Set-Cookie") or []
 
 
 def nginx_conf(base, http, workers=1, connections=256):
@@ -205,9 +222,23 @@ class Nginx:
         return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(20)
+        stop(self.process, 20)
+
+    def request(self, path, method="GET", body=None, headers=None, plain=False,
+                source="127.0.0.1"):  # fmt: skip
+        """One request to the site, over HTTPS (or plain HTTP), from the client address
+        `source` (any 127.x address is loopback here), read whole."""
+        where = {"timeout": 30, "source_address": (source, 0)}
+        if plain:
+            connection = http.client.HTTPConnection("localhost", self.http, **where)
+        else:
+            connection = http.client.HTTPSConnection("localhost", self.https, context=self.tls,
+                                                     **where)  # fmt: skip
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            return Answer(connection.getresponse())
+        finally:
+            connection.close()
 
     def cached_bodies(self):
         """Every page the micro-cache holds, as the bytes of its files."""

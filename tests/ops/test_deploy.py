@@ -3,7 +3,6 @@ config on a Unix socket, behind nginx with the shipped site (paths and ports rew
 temporary directory) and a self-signed certificate; then nginx's micro-cache in front of it,
 under load from a second process, keeping the application's freshness bound."""
 
-import http.client
 import json
 import os
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Nginx, require
+from tests.servers import Nginx, require, stop
 from tests.support import ROOT
 
 pytestmark = pytest.mark.servers
@@ -93,32 +92,11 @@ def site(tmp_path_factory):
         yield site
     finally:
         nginx.stop()
-        gunicorn.terminate()
-        gunicorn.wait(20)
+        stop(gunicorn, 20)
 
 
-class _Response:
-    def __init__(self, raw):
-        self.status, self.headers, self.body = raw.status, raw.headers, raw.read()
-
-    def cookies(self):
-        return self.headers.get_all("Set-Cookie") or []
-
-
-def _get(site, path, method="GET", body=None, headers=None, plain=False, source="127.0.0.1"):
-    """A request from the client address `source` (any 127.x address is loopback here)."""
-    where = {"timeout": 30, "source_address": (source, 0)}
-    if plain:
-        connection = http.client.HTTPConnection("localhost", site["http"], **where)
-    else:
-        connection = http.client.HTTPSConnection(
-            "localhost", site["https"], context=site["tls"], **where
-        )
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        return _Response(connection.getresponse())
-    finally:
-        connection.close()
+def _get(site, path, **request):
+    return site["nginx"].request(path, **request)
 
 
 def test_pages_come_over_https_with_hsts_csp_and_secure_cookies(site):

@@ -367,14 +367,8 @@ def test_with_redis_paused_or_killed_both_servers_answer_and_caching_resumes(ser
 
 def through(proxy, path):
     """(status, body, X-Cache-Status) of an anonymous GET through one server's nginx."""
-    connection = http.client.HTTPSConnection("localhost", proxy.https, context=proxy.tls,
-                                             timeout=30)  # fmt: skip
-    try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
-        response = connection.getresponse()
-        return response.status, response.read().decode(), response.getheader("X-Cache-Status")
-    finally:
-        connection.close()
+    answer = proxy.request(path, headers={"Host": "127.0.0.1"})
+    return answer.status, answer.body.decode(), answer.headers["X-Cache-Status"]
 
 
 def each_within(proxies, path, check, seconds=1.5):

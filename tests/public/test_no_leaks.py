@@ -9,7 +9,6 @@ sitemap entry, and fails if a hidden marker shows up anywhere, or if the control
 """
 
 import datetime
-import http.client
 import re
 from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
@@ -25,7 +24,7 @@ from articles.addresses import url as address
 from articles.models import Redirect, Release
 from articles.public.moved import search_words
 from tests.servers import Nginx, require
-from tests.support import NOT_LIVE, NOW, crawl, not_live
+from tests.support import NOW, crawl, not_live
 
 pytestmark = pytest.mark.django_db
 
@@ -163,13 +162,14 @@ def seeds(hidden, redirects, today):
 
 def check_no_leaks(client, make_release, library_image, now, ahead=datetime.timedelta(minutes=1)):
     """The crawl, with the releases' states set around `now` (a scheduled one `ahead` of it)."""
+    states = not_live(now, ahead)
     hidden = [
         make_marked(make_release, library_image, state, HIDDEN_MARK, **fields)
-        for state, fields in not_live(now, ahead).items()
+        for state, fields in states.items()
     ]
     originals = {
         state: make_release(f"English original of a {state} edition", tags=["Families"])
-        for state in NOT_LIVE
+        for state in states
     }
     hidden += [
         make_marked(
@@ -181,7 +181,7 @@ def check_no_leaks(client, make_release, library_image, now, ahead=datetime.time
             original=originals[state],
             **fields,
         )  # fmt: skip
-        for state, fields in not_live(now, ahead).items()
+        for state, fields in states.items()
     ]
     control = make_marked(make_release, library_image, "live", CONTROL_MARK)
     control_es = make_marked(
@@ -245,9 +245,11 @@ class ThroughNginx:
     twice, so the second answer is the micro-cache's copy wherever nginx kept one."""
 
     class Response:
-        def __init__(self, raw):
-            self.status_code, self.content = raw.status, raw.read()
-            self.headers = raw.headers
+        """An answer as the crawl reads a test client's."""
+
+        def __init__(self, answer):
+            self.status_code, self.content = answer.status, answer.body
+            self.headers = answer.headers
 
         def get(self, name, default=None):
             return self.headers.get(name, default)
@@ -259,15 +261,8 @@ class ThroughNginx:
         self.nginx = nginx
         self.cache_status = Counter()
 
-    def _ask(self, url):
-        connection = http.client.HTTPSConnection(
-            "localhost", self.nginx.https, context=self.nginx.tls, timeout=30
-        )
-        try:  # the host name the crawl's links are made for
-            connection.request("GET", url, headers={"Host": "testserver"})
-            return self.Response(connection.getresponse())
-        finally:
-            connection.close()
+    def _ask(self, url):  # with the host name the crawl's links are made for
+        return self.Response(self.nginx.request(url, headers={"Host": "testserver"}))
 
     def get(self, url):
         self._ask(url)

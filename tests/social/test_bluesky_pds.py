@@ -19,7 +19,7 @@ import pytest
 
 from subscriptions.social.networks import Post, Refused
 from subscriptions.social.networks.bluesky import NETWORK, record_key
-from tests.servers import free_port
+from tests.servers import free_port, stop
 from tests.social.fake_bluesky import APP_PASSWORD, HANDLE, FakeBluesky
 from tests.support import ROOT, photo_bytes
 
@@ -68,13 +68,7 @@ class ReferencePDS:
         return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop(self.process)
         if self.process:
             self.process.stdout.close()
             self.output.close()
