@@ -50,7 +50,7 @@ class Reading(NamedTuple):
     enough to serve: the next read is due then."""
 
     seq: int
-    window: float | None
+    window: int | None
     fresh_until: float
 
 
